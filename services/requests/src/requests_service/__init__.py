@@ -1,0 +1,1 @@
+"""requests_service."""

@@ -1,0 +1,94 @@
+"""The async engine, the readiness ping, and one transaction per request."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+import asyncpg  # type: ignore[import-untyped]
+import sqlalchemy.exc as sa_exc
+from fastapi import Depends, Request
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+# Errors that mean "the database cannot be reached right now", not "the query is wrong".
+_ASYNCPG_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.InvalidCatalogNameError,
+    asyncpg.InvalidAuthorizationSpecificationError,
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+)
+
+
+def connectivity_error_types() -> tuple[type[Exception], ...]:
+    """Exception classes worth a look by `is_connectivity_error` (for handler registration)."""
+    return (
+        sa_exc.DBAPIError,
+        sa_exc.TimeoutError,
+        asyncpg.PostgresError,
+        OSError,
+        TimeoutError,
+    )
+
+
+def is_connectivity_error(exc: BaseException) -> bool:
+    """True when `exc` (or what it wraps) says the database is unreachable or overloaded."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if _is_unavailable(current):
+            return True
+        orig = getattr(current, "orig", None)
+        current = orig if isinstance(orig, BaseException) else current.__cause__
+    return False
+
+
+def _is_unavailable(exc: BaseException) -> bool:
+    if isinstance(exc, sa_exc.DBAPIError):
+        return exc.connection_invalidated or isinstance(
+            exc, sa_exc.OperationalError | sa_exc.InterfaceError
+        )
+    # Pool exhausted; refused, reset or unreachable; connect timeout; server-side refusals.
+    return isinstance(exc, (sa_exc.TimeoutError, OSError, TimeoutError, *_ASYNCPG_UNAVAILABLE))
+
+
+def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+    """An asyncpg engine; accepts `postgresql://` URLs too."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            url = "postgresql+asyncpg://" + url.removeprefix(plain)
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_timeout=5,
+        connect_args={"timeout": 5},
+    )
+
+
+async def ping(engine: AsyncEngine, timeout: float = 2.0) -> None:  # noqa: ASYNC109 (probe budget)
+    """Raise unless `SELECT 1` answers within `timeout` seconds."""
+    async with asyncio.timeout(timeout), engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+
+
+async def session_scope(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: committed when the endpoint returns, else rolled back.
+
+    Used with `Depends(..., scope="function")` so the commit happens before the
+    response is sent: a client that sees 201 can read what it wrote.
+    """
+    engine: AsyncEngine = request.app.state.engine
+    async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(session_scope, scope="function")]

@@ -1,0 +1,128 @@
+"""`Idempotency-Key` support: a retried create returns the first response."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import Header
+from fastapi.responses import JSONResponse
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ppid_kit.problems import IDEMPOTENCY_MISMATCH, ProblemError
+from ppid_kit.tables import IDEMPOTENCY_TABLE as _T
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Makes a retried create return the first response (24 hours at least).",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status_code: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def to_response(self) -> JSONResponse:
+        return JSONResponse(self.body, status_code=self.status_code, headers=self.headers)
+
+
+def fingerprint(method: str, path: str, body: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in (method.upper().encode(), path.encode(), body):
+        digest.update(len(part).to_bytes(8, "big"))  # length-prefixed: no ambiguity
+        digest.update(part)
+    return digest.hexdigest()
+
+
+async def claim(
+    session: AsyncSession,
+    *,
+    scope: str,
+    key: str,
+    fingerprint: str,
+    ttl: timedelta = timedelta(hours=24),
+) -> StoredResponse | None:
+    """Claim `key` within `scope` (e.g. the caller's id) for the current transaction.
+
+    None: go ahead, then `complete()` in the same transaction. A concurrent request
+    with the same key waits on the row lock until this transaction ends. Rolled
+    back, the claim disappears and a retry starts afresh.
+    """
+    now = datetime.now(UTC)
+    conn = await session.connection()  # core statements, in the session's transaction
+    await conn.execute(
+        insert(_T)
+        .values(scope=scope, key=key, fingerprint=fingerprint, created_at=now, expires_at=now + ttl)
+        .on_conflict_do_nothing(index_elements=["scope", "key"])
+    )
+    row = (
+        await conn.execute(
+            select(
+                _T.c.fingerprint,
+                _T.c.status_code,
+                _T.c.response_body,
+                _T.c.response_headers,
+                _T.c.expires_at,
+            )
+            .where(_T.c.scope == scope, _T.c.key == key)
+            .with_for_update()
+        )
+    ).one()
+    if row.expires_at <= now:  # an old claim: the key is free to mean something new
+        await conn.execute(
+            update(_T)
+            .where(_T.c.scope == scope, _T.c.key == key)
+            .values(
+                fingerprint=fingerprint,
+                status_code=None,
+                response_body=None,
+                response_headers=None,
+                created_at=now,
+                expires_at=now + ttl,
+            )
+        )
+        return None
+    if row.fingerprint != fingerprint:
+        raise ProblemError(IDEMPOTENCY_MISMATCH)
+    if row.status_code is None:
+        return None
+    return StoredResponse(row.status_code, row.response_body, dict(row.response_headers or {}))
+
+
+async def complete(
+    session: AsyncSession,
+    *,
+    scope: str,
+    key: str,
+    status_code: int,
+    body: Any,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Store the response for a claimed key (JSON-compatible `body`)."""
+    conn = await session.connection()
+    result = await conn.execute(
+        update(_T)
+        .where(_T.c.scope == scope, _T.c.key == key)
+        .values(status_code=status_code, response_body=body, response_headers=headers or {})
+    )
+    if result.rowcount != 1:
+        raise LookupError(f"idempotency key {key!r} was not claimed in scope {scope!r}")
+
+
+async def purge_expired(session: AsyncSession) -> int:
+    """Delete expired keys; returns how many."""
+    conn = await session.connection()
+    result = await conn.execute(delete(_T).where(_T.c.expires_at < datetime.now(UTC)))
+    return int(result.rowcount)

@@ -1,0 +1,40 @@
+"""Fixtures shared by every test: a real PostgreSQL server and fresh databases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tools import devdb
+from tools.services import SERVICES, App, migrate
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[devdb.Server]:
+    """The running PostgreSQL when reachable, else a throwaway cluster under var/."""
+    with devdb.server(reuse_local=True, port=55433) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="session")
+def fresh_database(pg_server: devdb.Server) -> Callable[[str], str]:
+    """Factory: an empty database named `terbuka_test_<name>`; returns its asyncpg URL."""
+
+    def make(name: str) -> str:
+        return devdb.recreate_database(pg_server, f"terbuka_test_{name}")
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def migrated_database(fresh_database: Callable[[str], str]) -> Callable[[str], str]:
+    """Factory: a fresh database for service `name` migrated to head; returns its URL."""
+    by_name: dict[str, App] = {app.name: app for app in SERVICES}
+
+    def make(name: str, *, suffix: str = "") -> str:
+        url = fresh_database(name + suffix)
+        migrate(by_name[name], url)
+        return url
+
+    return make

@@ -1,0 +1,122 @@
+"""Helpers for the kit's tests: build a real service app and talk to it in-process."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+from alembic.operations import Operations
+from alembic.runtime.migration import MigrationContext
+from fastapi import APIRouter, FastAPI
+from ppid_kit.app import Lifespan, create_service_app
+from ppid_kit.db import create_engine
+from ppid_kit.migrations import create_kit_tables, drop_kit_tables
+from ppid_kit.settings import ServiceSettings
+from sqlalchemy import Connection
+
+from tests.support.procs import free_port
+
+APP_NAME = "kit-test"
+
+
+def closed_port_url() -> str:
+    """A database URL nothing listens on."""
+    return f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/nothing"
+
+
+def build_app(
+    settings: ServiceSettings,
+    routers: Sequence[APIRouter] = (),
+    *,
+    lifespan: Lifespan | None = None,
+) -> FastAPI:
+    return create_service_app(
+        name=APP_NAME,
+        title="Kit test",
+        version="0.0.1",
+        settings=settings,
+        routers=routers,
+        lifespan=lifespan,
+    )
+
+
+@asynccontextmanager
+async def serving(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """Run the app's lifespan and yield an in-process client."""
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://kit.test") as c,
+    ):
+        yield c
+
+
+def _run_ops(sync_conn: Connection, *, drop: bool) -> None:
+    context = MigrationContext.configure(sync_conn)
+    with Operations.context(context):
+        if drop:
+            drop_kit_tables()
+        else:
+            create_kit_tables()
+
+
+async def migrate_kit_tables(url: str, *, drop: bool = False) -> None:
+    """Run the kit DDL as a service's first Alembic revision would."""
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(_run_ops, drop=drop)
+    finally:
+        await engine.dispose()
+
+
+class JWKSServer:
+    """A real HTTP server on loopback serving a mutable JWKS, counting fetches."""
+
+    def __init__(self) -> None:
+        self.keys: list[dict[str, Any]] = []
+        self.hits = 0
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if self.path != "/.well-known/jwks.json":
+                    self.send_error(404)
+                    return
+                server.hits += 1
+                body = json.dumps({"keys": server.keys}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}/.well-known/jwks.json"
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join()
+
+
+async def wait_until_blocked(task: asyncio.Task[Any], seconds: float = 0.5) -> bool:
+    """True when `task` is still pending after `seconds` (it waits on something)."""
+    await asyncio.sleep(seconds)
+    return not task.done()

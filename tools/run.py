@@ -54,6 +54,9 @@ def app_environment(database_urls: dict[str, str]) -> dict[str, str]:
 def start(app: App, env: dict[str, str]) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "uvicorn", app.factory, "--factory"]
     cmd += ["--host", HOST, "--port", str(port_of(app)), "--no-access-log"]
+    if app is GATEWAY:
+        # The gateway itself decides which X-Forwarded-For to trust (rate limits by address).
+        cmd.append("--no-proxy-headers")
     return subprocess.Popen(cmd, env=env, cwd=ROOT)
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 import sqlalchemy.exc as sa_exc
 from fastapi import Depends, Request
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession as SAAsyncSession
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+Row = TypeVar("Row")
 
 # Errors that mean "the database cannot be reached right now", not "the query is wrong".
 _ASYNCPG_UNAVAILABLE: tuple[type[BaseException], ...] = (
@@ -92,3 +95,11 @@ async def session_scope(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(session_scope, scope="function")]
+
+
+async def add_and_refresh(session: SAAsyncSession, row: Row) -> Row:
+    """Stage a new row and flush it; what the database set (server defaults) is loaded back."""
+    session.add(row)
+    await session.flush()
+    await session.refresh(row)
+    return row

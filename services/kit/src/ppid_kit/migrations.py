@@ -1,4 +1,10 @@
-"""DDL for the kit's tables, for each service's first Alembic revision.
+"""Alembic for the services: the `env.py` body, and DDL for their revisions.
+
+A service's `migrations/env.py`:
+
+    run_migrations(AuthSettings().database_url, [Unit.metadata.tables["units"]])
+
+Its first revision:
 
     def upgrade() -> None:
         create_kit_tables()
@@ -12,9 +18,18 @@ must keep creating what it created on the day it was written.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable
+from datetime import datetime
+from logging.config import fileConfig
+
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection
+
+from ppid_kit.db import create_engine
+from ppid_kit.tables import KIT_TABLES
 
 _APPEND_ONLY_FUNCTION = """
 CREATE OR REPLACE FUNCTION ppid_audit_log_append_only() RETURNS trigger
@@ -77,3 +92,58 @@ def drop_kit_tables() -> None:
     op.drop_table("audit_log")  # drops its indexes and triggers with it
     op.execute("DROP FUNCTION IF EXISTS ppid_audit_log_append_only()")
     op.drop_table("idempotency_keys")
+
+
+def timestamp_column(name: str) -> sa.Column[datetime]:
+    """`<name> timestamptz NOT NULL DEFAULT now()`, as `ppid_kit.models.Timestamps` maps it."""
+    return sa.Column(name, _tz(), nullable=False, server_default=sa.func.now())
+
+
+def service_metadata(tables: Iterable[sa.Table]) -> sa.MetaData:
+    """The service's tables and the kit's: SQLModel's shared metadata also holds other services'."""
+    metadata = sa.MetaData()
+    for table in (*tables, *KIT_TABLES):
+        table.to_metadata(metadata)
+    return metadata
+
+
+def run_migrations(database_url: str, tables: Iterable[sa.Table]) -> None:
+    """The body of a service's `env.py`: async against the database, or `--sql` offline.
+
+    `tables` are the service's own; the kit's tables are added (they live in every database).
+    """
+    if context.config.config_file_name is not None:
+        # Keep loggers the host process already set up (alembic run in-process by a tool).
+        fileConfig(context.config.config_file_name, disable_existing_loggers=False)
+    metadata = service_metadata(tables)
+    if context.is_offline_mode():
+        _run_offline(database_url, metadata)
+    else:
+        asyncio.run(_run_online(database_url, metadata))
+
+
+def _run_offline(database_url: str, metadata: sa.MetaData) -> None:
+    """`alembic upgrade --sql`: print the SQL for a DBA instead of running it."""
+    context.configure(
+        url=database_url,
+        target_metadata=metadata,
+        literal_binds=True,
+        dialect_opts={"paramstyle": "named"},
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_online(database_url: str, metadata: sa.MetaData) -> None:
+    engine = create_engine(database_url, pool_size=1)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_run_on_connection, metadata)
+    finally:
+        await engine.dispose()
+
+
+def _run_on_connection(connection: Connection, metadata: sa.MetaData) -> None:
+    context.configure(connection=connection, target_metadata=metadata, compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()

@@ -1,0 +1,23 @@
+"""`create_app`: the auth service (`uvicorn auth_service.main:create_app --factory`)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from ppid_kit.app import create_service_app
+
+from auth_service.routes import router as units_router
+from auth_service.settings import AuthSettings
+
+DESCRIPTION = "Units (the tree of badan publik and their PPIDs), users, clients, tokens and JWKS."
+
+
+def create_app(settings: AuthSettings | None = None) -> FastAPI:
+    """Build the app; settings come from `AUTH_*` variables unless given."""
+    return create_service_app(
+        name="auth",
+        title="Terbuka auth",
+        version="0.1.0",
+        settings=settings if settings is not None else AuthSettings(),
+        routers=[units_router],
+        description=DESCRIPTION,
+    )

@@ -1,0 +1,66 @@
+"""Run `python -m tools.run` (what `make run` runs) as a real process group."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+
+import psutil
+
+from tests.support.procs import LOGS, ROOT, free_port, wait_http
+
+
+@dataclass
+class Stack:
+    launcher: subprocess.Popen[bytes]
+    ports: dict[str, int]
+    log_name: str
+
+    def url(self, app: str = "gateway") -> str:
+        return f"http://127.0.0.1:{self.ports[app]}"
+
+    def descendants(self) -> list[psutil.Process]:
+        return psutil.Process(self.launcher.pid).children(recursive=True)
+
+    def log(self) -> str:
+        return (LOGS / self.log_name).read_text(errors="replace")
+
+
+def stack_environment(ports: dict[str, int], database_url: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PPID_")}
+    env.update({f"PPID_{name.upper()}_PORT": str(port) for name, port in ports.items()})
+    env["PPID_DATABASE_PREFIX"] = "terbuka_e2e"
+    if database_url:
+        env["PPID_DATABASE_URL"] = database_url
+    return env
+
+
+@contextmanager
+def launched(*, database_url: str | None = None, timeout: float = 120) -> Iterator[Stack]:
+    names = ("gateway", "auth", "registry", "requests", "pg")
+    ports = {name: free_port() for name in names}
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log_name = f"launcher-{ports['gateway']}.log"
+    with (LOGS / log_name).open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tools.run"],
+            cwd=ROOT,
+            env=stack_environment(ports, database_url),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, as a terminal gives `make run`
+        )
+    stack = Stack(launcher=proc, ports=ports, log_name=log_name)
+    try:
+        wait_http(f"{stack.url()}/readyz", timeout=timeout)
+        yield stack
+    finally:
+        if proc.poll() is None:
+            with suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator, Callable
 import httpx
 import pytest
 import sqlalchemy.exc
-from auth_service import repository
-from auth_service.models import PpidDesignation, RootTimeZone, Unit, UnitKind
+from auth_service.units import repository
+from auth_service.units.models import PpidDesignation, RootTimeZone, Unit, UnitKind
 
 from tests.services.support import AUTH, Json, all_pages, database_session, serve, tamper
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from auth_service.models import Unit
+from auth_service.schema import TABLES
 from auth_service.settings import AuthSettings
 from ppid_kit.migrations import run_migrations
 
-run_migrations(AuthSettings().database_url, [Unit.metadata.tables["units"]])
+run_migrations(AuthSettings().database_url, TABLES)

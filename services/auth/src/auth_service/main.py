@@ -5,8 +5,13 @@ from __future__ import annotations
 from fastapi import FastAPI
 from ppid_kit.app import create_service_app
 
-from auth_service.routes import router as units_router
+from auth_service.accounts.routes import router as accounts_router
+from auth_service.clients.routes import router as clients_router
+from auth_service.grants.routes import router as grants_router
+from auth_service.requesters.routes import router as requesters_router
 from auth_service.settings import AuthSettings
+from auth_service.tokens.routes import router as tokens_router
+from auth_service.units.routes import router as units_router
 
 DESCRIPTION = "Units (the tree of badan publik and their PPIDs), users, clients, tokens and JWKS."
 
@@ -18,6 +23,13 @@ def create_app(settings: AuthSettings | None = None) -> FastAPI:
         title="Terbuka auth",
         version="0.1.0",
         settings=settings if settings is not None else AuthSettings(),
-        routers=[units_router],
+        routers=[
+            units_router,
+            accounts_router,
+            grants_router,
+            tokens_router,
+            clients_router,
+            requesters_router,
+        ],
         description=DESCRIPTION,
     )

@@ -3,10 +3,41 @@
 from __future__ import annotations
 
 from ppid_kit.settings import ServiceSettings
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
+
+# Development only: production sets AUTH_KEY_ENCRYPTION_KEY (base64 of 32 random bytes).
+DEV_KEY_ENCRYPTION_KEY = "ZGV2LW9ubHktdGVyYnVrYS1rZXktZW5jcnlwdGlvbiE="
 
 
 class AuthSettings(ServiceSettings):
-    """`AUTH_DATABASE_URL`, `AUTH_CURSOR_SECRET`, … (fields from the kit)."""
+    """`AUTH_DATABASE_URL`, `AUTH_CURSOR_SECRET`, … (common fields from the kit)."""
 
     model_config = SettingsConfigDict(env_prefix="AUTH_")
+
+    # Tokens (ARCHITECTURE.md "Tenancy and permissions").
+    access_token_ttl_seconds: int = Field(default=900, gt=0)
+    refresh_token_ttl_days: int = Field(default=30, gt=0)
+    key_encryption_key: SecretStr = SecretStr(DEV_KEY_ENCRYPTION_KEY)
+    key_rotation_days: int = Field(default=30, gt=0)
+    public_url: str = "http://127.0.0.1:8000"
+
+    # Email to requesters: links point to the front-end, which posts the token back.
+    email_link_base: str = "http://127.0.0.1:8000/verify"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "PPID Terbuka <noreply@terbuka.invalid>"
+    outbox_poll_seconds: float = Field(default=2.0, gt=0)
+
+    # Login protection.
+    lockout_threshold: int = Field(default=5, gt=0)
+    lockout_base_seconds: int = Field(default=60, gt=0)
+    lockout_max_seconds: int = Field(default=3600, gt=0)
+    address_failure_limit: int = Field(default=20, gt=0)
+    address_failure_window_seconds: int = Field(default=900, gt=0)
+    mfa_required_roles: list[str] = Field(
+        default_factory=lambda: ["admin", "ppid_utama", "atasan_ppid"]
+    )

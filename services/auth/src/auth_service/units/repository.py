@@ -12,7 +12,7 @@ from ppid_kit.query import equal_where_given
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from auth_service.models import Unit, UnitKind
+from auth_service.units.models import Unit, UnitKind
 
 # The directory's order; ix_units_name_id and ix_units_root_id_name_id serve it.
 BY_NAME = Keyset(Unit, "name", "id")

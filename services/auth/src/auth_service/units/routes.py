@@ -10,9 +10,9 @@ from ppid_kit import paging
 from ppid_kit.db import SessionDep
 from ppid_kit.problems import NOT_FOUND, ProblemError, Text
 
-from auth_service import repository
-from auth_service.models import UnitKind, UnitPage, UnitPublic
-from auth_service.repository import UnitFilter
+from auth_service.units import repository
+from auth_service.units.models import UnitKind, UnitPage, UnitPublic
+from auth_service.units.repository import UnitFilter
 
 router = APIRouter(prefix="/v1/units", tags=["units"])
 

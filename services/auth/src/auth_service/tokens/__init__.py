@@ -1,0 +1,1 @@
+"""auth_service.tokens."""

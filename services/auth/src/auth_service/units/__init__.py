@@ -1,0 +1,1 @@
+"""auth_service.units: the tree of badan publik and their units."""

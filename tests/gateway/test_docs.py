@@ -98,6 +98,10 @@ def test_problem_types_are_documented_in_both_languages(
     }
     listed = http.get(gateways.main.url + "/problems").json()["items"]
     assert {"not-found", "gateway-timeout", "invalid-token"} <= {kind["slug"] for kind in listed}
+    # Kinds a service registers come from its spec.
+    assert {"auth-only", "registry-only", "requests-only"} <= {kind["slug"] for kind in listed}
+    own = http.get(gateways.main.url + "/problems/registry-only").json()
+    assert own["title"] == {"id": "Khusus registry", "en": "Only registry"}
     missing = http.get(gateways.main.url + "/problems/no-such-kind")
     assert missing.status_code == 404
     assert missing.json()["type"] == "/problems/not-found"

@@ -50,6 +50,15 @@ def openapi_for(name: str) -> dict[str, Any]:
         "paths": paths,
         "components": {"schemas": schemas},
         "tags": [{"name": name}],
+        # As ppid_kit publishes a service's own problem kinds.
+        "x-terbuka-problems": [
+            {
+                "type": f"/problems/{name}-only",
+                "slug": f"{name}-only",
+                "status": 409,
+                "title": {"id": f"Khusus {name}", "en": f"Only {name}"},
+            }
+        ],
     }
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import httpx
 from fastapi import APIRouter, Depends, FastAPI, Query
 from ppid_kit.cursor import CursorCodec, Page, PageParams
-from ppid_kit.problems import problem_responses
+from ppid_kit.problems import problem_responses, register_kind
 from ppid_kit.settings import ServiceSettings
 from ppid_kit.tokens import CurrentClaims, TokenVerifier
 from prometheus_client import CollectorRegistry
@@ -104,3 +104,12 @@ async def test_openapi_is_served(settings: ServiceSettings) -> None:
     assert response.status_code == 200
     assert response.json()["components"]["schemas"]["Problem"]["title"] == "Problem"
     assert docs.status_code == 404  # the gateway serves the docs
+
+
+def test_the_spec_lists_the_problem_kinds_the_service_registered(
+    settings: ServiceSettings,
+) -> None:
+    register_kind("kit-test-own-kind", 409, "Jenis uji", "Test kind")
+    listed = {kind["slug"]: kind for kind in _openapi(settings)["x-terbuka-problems"]}
+    assert listed["kit-test-own-kind"]["title"] == {"id": "Jenis uji", "en": "Test kind"}
+    assert listed["not-found"]["status"] == 404

@@ -10,7 +10,8 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
-from ppid_kit.problems import KINDS, NOT_FOUND, ProblemError, ProblemKind
+from ppid_kit.openapi import PROBLEMS_EXTENSION
+from ppid_kit.problems import NOT_FOUND, ProblemError
 
 from gateway.live_spec import LiveSpec
 
@@ -35,17 +36,11 @@ def _asset(name: str) -> tuple[bytes, str]:
     return data, '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
 
 
-def describe(kind: ProblemKind) -> dict[str, Any]:
-    """The public description of one problem kind, in both languages."""
-    body: dict[str, Any] = {
-        "type": kind.type,
-        "slug": kind.slug,
-        "status": kind.status,
-        "title": {"id": kind.title.id, "en": kind.title.en},
-    }
-    if kind.detail is not None:
-        body["detail"] = {"id": kind.detail.id, "en": kind.detail.en}
-    return body
+async def problem_kinds(request: Request) -> dict[str, dict[str, Any]]:
+    """Every documented kind by slug: the gateway's and those the services publish."""
+    spec: LiveSpec = request.app.state.live_spec
+    merged = await spec.get()
+    return {kind["slug"]: kind for kind in merged.get(PROBLEMS_EXTENSION, [])}
 
 
 def docs_router() -> APIRouter:
@@ -78,14 +73,14 @@ def docs_router() -> APIRouter:
         return Response(data, media_type=_ASSET_TYPES[name], headers=headers)
 
     @router.get("/problems")
-    async def list_problems() -> JSONResponse:
-        return JSONResponse({"items": [describe(kind) for kind in KINDS.values()]})
+    async def list_problems(request: Request) -> JSONResponse:
+        return JSONResponse({"items": list((await problem_kinds(request)).values())})
 
     @router.get("/problems/{slug}")
-    async def describe_problem(slug: str) -> JSONResponse:
-        kind = KINDS.get(slug)
+    async def describe_problem(slug: str, request: Request) -> JSONResponse:
+        kind = (await problem_kinds(request)).get(slug)
         if kind is None:
             raise ProblemError(NOT_FOUND)
-        return JSONResponse(describe(kind), headers={"Cache-Control": "public, max-age=3600"})
+        return JSONResponse(kind, headers={"Cache-Control": "public, max-age=3600"})
 
     return router

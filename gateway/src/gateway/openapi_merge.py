@@ -10,8 +10,8 @@ import copy
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ppid_kit.openapi import with_problem_schema
-from ppid_kit.problems import PROBLEM_MEDIA_TYPE, PROBLEM_REF
+from ppid_kit.openapi import PROBLEMS_EXTENSION, with_problem_schema
+from ppid_kit.problems import KINDS, PROBLEM_MEDIA_TYPE, PROBLEM_REF
 
 from gateway.routes import ROUTES, RouteRule, rule_for
 
@@ -99,6 +99,7 @@ def merge_openapi(
     seen_operations: set[str] = set()
     for upstream, spec in specs.items():
         _add_upstream(merged, upstream, spec, routes, seen_operations)
+    merged[PROBLEMS_EXTENSION] = merge_problem_kinds(specs.values())
     merged["paths"]["/problems/{slug}"] = copy.deepcopy(PROBLEMS_PATH)
     _add_tags(merged["tags"], [{"name": "problems", "description": "Error kinds"}])
     _prune_components(merged)
@@ -106,6 +107,15 @@ def merge_openapi(
     if down:
         merged[UNAVAILABLE] = down
     return merged
+
+
+def merge_problem_kinds(specs: Iterable[Mapping[str, Any]]) -> list[JSON]:
+    """Every problem kind: the gateway's own and those each service lists in its spec."""
+    kinds = {slug: kind.describe() for slug, kind in KINDS.items()}
+    for spec in specs:
+        for described in spec.get(PROBLEMS_EXTENSION, []):
+            kinds.setdefault(described["slug"], described)
+    return [kinds[slug] for slug in sorted(kinds)]
 
 
 def _gateway_components() -> JSON:

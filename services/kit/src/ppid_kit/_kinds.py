@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Literal
+from typing import Any, Literal
 
 Lang = Literal["id", "en"]
 
@@ -30,6 +30,18 @@ class ProblemKind:
     @property
     def type(self) -> str:
         return f"/problems/{self.slug}"
+
+    def describe(self) -> dict[str, Any]:
+        """The public description of this kind, in both languages (served by the gateway)."""
+        body: dict[str, Any] = {
+            "type": self.type,
+            "slug": self.slug,
+            "status": self.status,
+            "title": {"id": self.title.id, "en": self.title.en},
+        }
+        if self.detail is not None:
+            body["detail"] = {"id": self.detail.id, "en": self.detail.en}
+        return body
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,10 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from ppid_kit.problems import PROBLEM_MEDIA_TYPE, PROBLEM_REF, VALIDATION, Problem
+from ppid_kit.problems import KINDS, PROBLEM_MEDIA_TYPE, PROBLEM_REF, VALIDATION, Problem
+
+# The service's problem kinds travel in its spec, so the gateway documents them all.
+PROBLEMS_EXTENSION = "x-terbuka-problems"
 
 _FASTAPI_422 = ("HTTPValidationError", "ValidationError")
 
@@ -46,7 +49,9 @@ def install_problem_schema(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = with_problem_schema(generate())
+            schema = with_problem_schema(generate())
+            schema[PROBLEMS_EXTENSION] = [KINDS[slug].describe() for slug in sorted(KINDS)]
+            app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -8,18 +8,18 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 from ppid_kit import paging
 from ppid_kit.db import SessionDep
-from ppid_kit.problems import NOT_FOUND, ProblemError, Text
+from ppid_kit.etag import json_with_etag
+from ppid_kit.problems import NOT_FOUND, ProblemError, problem_responses
 
-from auth_service.units import repository
-from auth_service.units.models import UnitKind, UnitPage, UnitPublic
+from auth_service.permissions import NO_SUCH_UNIT
+from auth_service.units import admin_routes, repository
+from auth_service.units.models import UnitKind, UnitPage, UnitPublic, UnitTreePublic
 from auth_service.units.repository import UnitFilter
 
-router = APIRouter(prefix="/v1/units", tags=["units"])
-
-_NO_SUCH_UNIT = Text("Unit tidak ditemukan.", "No such unit.")
+directory = APIRouter(prefix="/v1/units", tags=["units"])
 
 
-@router.get(
+@directory.get(
     "",
     response_model=UnitPage,
     summary="List units (the public directory of PPIDs)",
@@ -48,7 +48,38 @@ async def list_units(
     return paging.page_response(request, found.map(UnitPublic.model_validate))
 
 
-@router.get(
+# Declared before `/{unit_id}`, which would otherwise take "tree" for an id.
+@directory.get(
+    "/tree",
+    response_model=UnitTreePublic,
+    summary="The unit tree, whole (for other services' caches)",
+    description=(
+        "Every unit of `root` (of every root when omitted), inactive ones included, with a "
+        "strong ETag: other services refresh their copy with `If-None-Match` and get `304` "
+        "while nothing changed. The data is the public directory's, so no token is needed."
+    ),
+    responses={
+        200: {
+            "headers": {"ETag": {"description": "Strong validator.", "schema": {"type": "string"}}}
+        },
+        304: {"description": "Not modified: the tree is unchanged."},
+        **problem_responses(404),
+    },
+)
+async def get_unit_tree(
+    request: Request,
+    session: SessionDep,
+    root: Annotated[uuid.UUID | None, Query(description="Only this root's units.")] = None,
+) -> Response:
+    units = await repository.tree_units(session, root)
+    if root is not None and not units:
+        raise ProblemError(NOT_FOUND, NO_SUCH_UNIT)
+    tree = UnitTreePublic(root=root, units=[UnitPublic.model_validate(unit) for unit in units])
+    # Always revalidate: a cached tree decides permissions in the other services.
+    return json_with_etag(request, tree.model_dump(mode="json"), cache_control="no-cache")
+
+
+@directory.get(
     "/{unit_id}",
     response_model=UnitPublic,
     summary="Get one unit",
@@ -61,5 +92,11 @@ async def get_unit(
 ) -> Response:
     unit = await repository.get_unit(session, unit_id)
     if unit is None:
-        raise ProblemError(NOT_FOUND, _NO_SUCH_UNIT)
+        raise ProblemError(NOT_FOUND, NO_SUCH_UNIT)
     return paging.item_response(request, UnitPublic.model_validate(unit), unit.updated_at)
+
+
+# One router for main.py: the public reads, then the admins' writes and the history.
+router = APIRouter()
+router.include_router(directory)
+router.include_router(admin_routes.router)

@@ -1,0 +1,1 @@
+"""Tests of auth_service.accounts and auth_service.grants."""

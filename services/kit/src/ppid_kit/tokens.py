@@ -8,7 +8,7 @@ import json
 import logging
 import time
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import httpx
 from cryptography.hazmat.primitives import serialization
@@ -62,7 +62,17 @@ class Claims(BaseModel):
 
 
 class UnknownKeyError(LookupError):
-    pass
+    """A key source knows no (published) key with this `kid`: the token is refused."""
+
+
+class KeySource(Protocol):
+    """Where `TokenVerifier` finds public JWKs: `JWKSCache` over HTTP, or the issuer's own store.
+
+    `get_key` returns the JWK of `kid`, raises `UnknownKeyError` when there is none, and
+    `JWKSUnavailableError` when no key set could be had at all (503, not the token's fault).
+    """
+
+    async def get_key(self, kid: str) -> dict[str, Any]: ...
 
 
 class JWKSUnavailableError(RuntimeError):
@@ -142,7 +152,7 @@ def _unverified_header(token: str) -> dict[str, Any]:
 class TokenVerifier:
     def __init__(
         self,
-        jwks: JWKSCache,
+        jwks: KeySource,
         *,
         issuer: str,
         audience: str,

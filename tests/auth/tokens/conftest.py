@@ -1,0 +1,47 @@
+"""Fixtures of the tokens tests: a migrated database and an in-process app per module."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from auth_service.main import create_app
+from fastapi import FastAPI
+
+from tests.auth.tokens.support import settings_for
+from tools import devdb
+
+
+@pytest.fixture(scope="module")
+def database_url(
+    request: pytest.FixtureRequest,
+    migrated_database: Callable[..., str],
+    pg_server: devdb.Server,
+) -> Iterator[str]:
+    """A database of its own per module and per pytest process, dropped afterwards.
+
+    The process id keeps two concurrent runs of these tests (several engineers, one
+    PostgreSQL) from recreating each other's database in the middle of a test.
+    """
+    module = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    suffix = f"_tokens_{module}_{os.getpid()}"
+    yield migrated_database("auth", suffix=suffix)
+    devdb.drop_database(pg_server, f"terbuka_test_auth{suffix}")
+
+
+@pytest.fixture(scope="module")
+async def app(database_url: str) -> AsyncIterator[FastAPI]:
+    application = create_app(settings_for(database_url))
+    async with LifespanManager(application) as manager:
+        assert manager.app is not None
+        yield application
+
+
+@pytest.fixture(scope="module")
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http

@@ -1,0 +1,1 @@
+"""Requesters: registration, email links, password reset, profile, deletion; the outbox."""

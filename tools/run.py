@@ -7,6 +7,8 @@ Configuration (environment):
   PPID_HOST           address every process listens on (127.0.0.1)
   PPID_GATEWAY_PORT, PPID_AUTH_PORT, PPID_REGISTRY_PORT, PPID_REQUESTS_PORT
                       ports (8000, 8001, 8002, 8003)
+  PPID_DEMO           1 (default) seeds the demo badan publik and prints its logins; 0 skips
+  AUTH_SMTP_HOST      an SMTP server for emails to requesters; unset: they are written to var/mail/
 Anything else the apps read (AUTH_*, REGISTRY_*, REQUESTS_*, GATEWAY_*) passes through.
 """
 
@@ -23,7 +25,7 @@ from types import FrameType
 
 import httpx
 
-from tools import devdb
+from tools import devdb, mailsink
 from tools.services import GATEWAY, ROOT, SERVICES, App, migrate
 
 HOST = os.environ.get("PPID_HOST", "127.0.0.1")
@@ -117,15 +119,48 @@ def supervise(procs: dict[str, subprocess.Popen[bytes]]) -> int:
         time.sleep(0.5)
 
 
-def serve(urls: dict[str, str]) -> int:
+def load_demo(env: dict[str, str]) -> str:
+    """Seed the demo badan publik (idempotent); returns the credentials it prints."""
+    if os.environ.get("PPID_DEMO", "1") == "0":
+        return ""
+    done = subprocess.run(
+        [sys.executable, "-m", "auth_service.demo", "--yes-demo"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+@contextlib.contextmanager
+def mail() -> Iterator[dict[str, str]]:
+    """SMTP settings for auth: the configured server, or a sink writing to var/mail/."""
+    if os.environ.get("AUTH_SMTP_HOST"):
+        yield {}
+        return
+    sink = mailsink.start(VAR / "mail", HOST)
+    try:
+        yield {"AUTH_SMTP_HOST": HOST, "AUTH_SMTP_PORT": str(sink.port)}
+    finally:
+        sink.stop()
+
+
+def serve(urls: dict[str, str], smtp: dict[str, str]) -> int:
     procs: dict[str, subprocess.Popen[bytes]] = {}
     try:
-        env = app_environment(urls)
+        env = {**smtp, **app_environment(urls)}
+        demo = load_demo(env)
         for app in (*SERVICES, GATEWAY):
             procs[app.name] = start(app, env)
         wait_ready(procs)
         gateway = url_of(GATEWAY)
         print(f"\nTerbuka is up.\n  gateway: {gateway}\n  docs:    {gateway}/docs\n", flush=True)
+        if demo:
+            print(f"Demo data (PPID_DEMO=0 skips it):\n{demo}", flush=True)
+        if smtp:
+            print(f"Emails to requesters are written to {VAR / 'mail'}/\n", flush=True)
         return supervise(procs)
     finally:
         # A second Ctrl-C must not interrupt the cleanup.
@@ -138,8 +173,8 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
     try:
-        with databases() as urls:
-            return serve(urls)
+        with databases() as urls, mail() as smtp:
+            return serve(urls, smtp)
     except Stop:
         return 0
     finally:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from ipaddress import ip_network
+
 from ppid_kit.settings import ServiceSettings
-from pydantic import Field, SecretStr
+from pydantic import Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 # Development only: production sets AUTH_KEY_ENCRYPTION_KEY (base64 of 32 random bytes).
@@ -20,17 +22,30 @@ class AuthSettings(ServiceSettings):
     refresh_token_ttl_days: int = Field(default=30, gt=0)
     key_encryption_key: SecretStr = SecretStr(DEV_KEY_ENCRYPTION_KEY)
     key_rotation_days: int = Field(default=30, gt=0)
+    # How often each replica checks whether the active signing key is due for rotation.
+    key_rotation_check_seconds: float = Field(default=3600.0, gt=0)
+    # A retired key stays in the JWKS for access_token_ttl + this: the verifiers' clock
+    # leeway (30 s in ppid_kit) plus tokens signed while the rotation committed.
+    key_publish_leeway_seconds: int = Field(default=60, ge=0)
     public_url: str = "http://127.0.0.1:8000"
+    # `python -m auth_service.demo` seeds demo data only when this is set (AUTH_DEMO=1).
+    demo: bool = False
 
     # Email to requesters: links point to the front-end, which posts the token back.
     email_link_base: str = "http://127.0.0.1:8000/verify"
+    password_reset_link_base: str = "http://127.0.0.1:8000/reset-password"  # noqa: S105 (a URL)
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
     mail_from: str = "PPID Terbuka <noreply@terbuka.invalid>"
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
     outbox_poll_seconds: float = Field(default=2.0, gt=0)
+    # Retries of a message: base * 2**(attempt-1) seconds, capped; then it is given up.
+    outbox_max_attempts: int = Field(default=8, gt=0)
+    outbox_backoff_base_seconds: float = Field(default=30.0, gt=0)
+    outbox_backoff_max_seconds: float = Field(default=3600.0, gt=0)
 
     # Login protection.
     lockout_threshold: int = Field(default=5, gt=0)
@@ -41,3 +56,11 @@ class AuthSettings(ServiceSettings):
     mfa_required_roles: list[str] = Field(
         default_factory=lambda: ["admin", "ppid_utama", "atasan_ppid"]
     )
+    # Peers whose X-Forwarded-For is believed for the per-address lockout (the gateway).
+    # Loopback by default, like uvicorn's --forwarded-allow-ips; from anyone else the
+    # direct peer address counts, since a client may claim any address it likes.
+    trusted_proxies: list[IPvAnyNetwork] = Field(
+        default_factory=lambda: [ip_network("127.0.0.1/32"), ip_network("::1/128")]
+    )
+    # Shown by authenticator apps next to the account (otpauth:// URI `issuer`).
+    totp_issuer: str = "Terbuka"

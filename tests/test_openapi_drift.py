@@ -6,7 +6,8 @@ import json
 import subprocess
 import sys
 
-from tools.openapi import OUT, ROOT
+from tools.openapi import OUT
+from tools.services import ROOT
 
 
 def test_committed_specs_match_the_code() -> None:

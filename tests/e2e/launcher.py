@@ -6,7 +6,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
@@ -31,8 +31,11 @@ class Stack:
         return (LOGS / self.log_name).read_text(errors="replace")
 
 
-def stack_environment(ports: dict[str, int], database_url: str | None) -> dict[str, str]:
+def stack_environment(
+    ports: dict[str, int], database_url: str | None, extra: Mapping[str, str]
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PPID_")}
+    env.update(extra)
     env.update({f"PPID_{name.upper()}_PORT": str(port) for name, port in ports.items()})
     env["PPID_DATABASE_PREFIX"] = "terbuka_e2e"
     if database_url:
@@ -41,7 +44,12 @@ def stack_environment(ports: dict[str, int], database_url: str | None) -> dict[s
 
 
 @contextmanager
-def launched(*, database_url: str | None = None, timeout: float = 120) -> Iterator[Stack]:
+def launched(
+    *,
+    database_url: str | None = None,
+    extra_env: Mapping[str, str] | None = None,
+    timeout: float = 120,
+) -> Iterator[Stack]:
     names = ("gateway", "auth", "registry", "requests", "pg")
     ports = {name: free_port() for name in names}
     LOGS.mkdir(parents=True, exist_ok=True)
@@ -50,7 +58,7 @@ def launched(*, database_url: str | None = None, timeout: float = 120) -> Iterat
         proc = subprocess.Popen(
             [sys.executable, "-m", "tools.run"],
             cwd=ROOT,
-            env=stack_environment(ports, database_url),
+            env=stack_environment(ports, database_url, extra_env or {}),
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, as a terminal gives `make run`

@@ -136,3 +136,40 @@ async def test_demo_credentials_log_in(database_url: str, operator_env: pytest.M
         for account in (pelaksana, requester):
             plain = {"email": account.email, "password": account.password}
             assert (await client.post("/v1/auth/login", json=plain)).status_code == 200
+
+
+async def test_the_operator_makes_the_first_admin_of_a_root(
+    database_url: str, operator_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = f"kab-{uuid.uuid4().hex[:8]}"
+    assert (
+        await call(
+            cli_main, "create-root", "--code", code, "--name", "Kab", "--time-zone", "Asia/Jakarta"
+        )
+        == 0
+    )
+    root_id = capsys.readouterr().out.strip()
+    email = f"admin.{code}@example.org"
+    args = ("create-admin", "--root-id", root_id, "--email", email, "--name", "Admin Kab")
+    assert await call(cli_main, *args) == 0
+    user_id, password_line = capsys.readouterr().out.strip().splitlines()
+    password = password_line.removeprefix("password: ")
+    assert len(password) >= 20
+    async with database_session(database_url) as session:
+        query = "SELECT role, unit_id::text FROM grants WHERE user_id = :id AND revoked_at IS NULL"
+        grants = (await session.execute(sa.text(query), {"id": uuid.UUID(user_id)})).all()
+    assert [tuple(g) for g in grants] == [("admin", root_id)]
+    assert await call(cli_main, *args) == 1, "the email is taken now"
+    assert (
+        await call(
+            cli_main,
+            "create-admin",
+            "--root-id",
+            str(uuid.uuid4()),
+            "--email",
+            "x@example.org",
+            "--name",
+            "X",
+        )
+        == 1
+    )

@@ -12,11 +12,13 @@ from fastapi.responses import JSONResponse
 from ppid_kit.db import SessionDep
 from ppid_kit.idempotency import (
     IdempotencyKeyHeader,
+    Outcome,
     StoredResponse,
     claim,
     complete,
     fingerprint,
     purge_expired,
+    respond_once,
 )
 from ppid_kit.problems import IDEMPOTENCY_MISMATCH, ProblemError
 from ppid_kit.settings import ServiceSettings
@@ -42,24 +44,13 @@ async def submit_request(
     session: SessionDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
-    scope = "test:submit"
-    if idempotency_key is not None:
-        digest = fingerprint(request.method, request.url.path, await request.body())
-        stored = await claim(session, scope=scope, key=idempotency_key, fingerprint=digest)
-        if stored is not None:
-            return stored.to_response()
-    created = {"id": str(uuid.uuid4()), "subject": body.subject}
-    headers = {"Location": f"/v1/requests/{created['id']}"}
-    if idempotency_key is not None:
-        await complete(
-            session,
-            scope=scope,
-            key=idempotency_key,
-            status_code=201,
-            body=created,
-            headers=headers,
-        )
-    return JSONResponse(created, status_code=201, headers=headers)
+    async def produce() -> Outcome:
+        created = {"id": str(uuid.uuid4()), "subject": body.subject}
+        return Outcome(201, created, {"Location": f"/v1/requests/{created['id']}"})
+
+    return await respond_once(
+        request, session, scope="test:submit", key=idempotency_key, produce=produce
+    )
 
 
 def test_fingerprint_covers_method_path_and_body() -> None:

@@ -135,6 +135,15 @@ class SmtpServer:
         ]
         return found if len(found) >= count else None
 
+    def _arrived(
+        self, count: int, to: str | None, subject: str | None, started: float, within: float
+    ) -> list[Received] | None:
+        """`_enough`, or TimeoutError once `within` s have passed since `started` (monotonic)."""
+        found = self._enough(count, to, subject)
+        if found is None and time.monotonic() > started + within:
+            raise TimeoutError(f"{count} message(s) not received in {within}s")
+        return found
+
     async def wait_for(
         self,
         count: int = 1,
@@ -144,12 +153,11 @@ class SmtpServer:
         within: float = 10.0,
     ) -> list[Received]:
         """At least `count` messages (to `to`, with `subject`, if given), within `within` s."""
-        deadline = time.monotonic() + within
-        while (found := self._enough(count, to, subject)) is None:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{count} message(s) not received in {within}s")
+        started = time.monotonic()
+        while True:
+            if (found := self._arrived(count, to, subject, started, within)) is not None:
+                return found
             await asyncio.sleep(0.02)
-        return found
 
     def wait_for_sync(
         self,
@@ -160,10 +168,8 @@ class SmtpServer:
         within: float = 10.0,
     ) -> list[Received]:
         """`wait_for` for code outside an event loop (tests driving real processes)."""
-        deadline = time.monotonic() + within
-        while (found := self._enough(count, to, subject)) is None:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{count} message(s) not received in {within}s")
+        started = time.monotonic()
+        while (found := self._arrived(count, to, subject, started, within)) is None:
             time.sleep(0.02)
         return found
 

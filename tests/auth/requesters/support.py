@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from typing import Any
 
 import httpx
@@ -78,6 +79,11 @@ async def verified_requester(
     assert response.status_code == 200, response.text
     tokens: dict[str, Any] = response.json()
     return tokens
+
+
+def address(prefix: str = "warga") -> str:
+    """A fresh email address, `prefix` naming what the test does with it."""
+    return f"{prefix}-{uuid.uuid4().hex[:8]}@example.id"
 
 
 def bearer(tokens: dict[str, Any]) -> dict[str, str]:

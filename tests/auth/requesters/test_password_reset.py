@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from typing import Any
 
 import httpx
@@ -11,6 +10,7 @@ import httpx
 from tests.auth.requesters.support import (
     PASSWORD,
     RESET_BASE,
+    address,
     execute,
     fetch,
     link_token,
@@ -21,10 +21,6 @@ from tests.support.smtp import Received, SmtpServer
 
 NEW_PASSWORD = "teh-tarik-malam-minggu"
 _RESET_SUBJECT = "Atur ulang kata sandi / Reset your password"
-
-
-def address(prefix: str = "lupa") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}@example.id"
 
 
 async def ask_reset(client: httpx.AsyncClient, email: str) -> httpx.Response:
@@ -48,7 +44,7 @@ async def refresh(client: httpx.AsyncClient, tokens: dict[str, Any]) -> httpx.Re
 async def test_reset_sets_the_password_ends_sessions_and_works_once(
     client: httpx.AsyncClient, smtp: SmtpServer, database_url: str
 ) -> None:
-    email = address()
+    email = address("lupa")
     session = await verified_requester(client, smtp, email)
     assert (await ask_reset(client, email)).status_code == 202
     token = link_token(await reset_mail(smtp, email), RESET_BASE)
@@ -109,7 +105,7 @@ async def test_a_reset_link_expires_after_an_hour(
 async def test_reset_answers_alike_for_every_address_and_mails_only_requesters(
     client: httpx.AsyncClient, smtp: SmtpServer, database_url: str
 ) -> None:
-    email, stranger = address(), address("asing")
+    email, stranger = address("lupa"), address("asing")
     await verified_requester(client, smtp, email)
     known, unknown = await ask_reset(client, email), await ask_reset(client, stranger)
     assert (known.status_code, known.text) == (unknown.status_code, unknown.text)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import httpx
 from auth_service.accounts.models import User, UserKind
 from auth_service.accounts.passwords import hash_password
@@ -11,6 +9,7 @@ from auth_service.accounts.passwords import hash_password
 from tests.auth.requesters.support import (
     PASSWORD,
     VERIFY_BASE,
+    address,
     bearer,
     fetch,
     link_token,
@@ -24,14 +23,10 @@ from tests.support.smtp import SmtpServer
 ME = "/v1/auth/requesters/me"
 
 
-def address(prefix: str = "saya") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}@example.id"
-
-
 async def test_read_then_change_name_and_phone_with_if_match(
     client: httpx.AsyncClient, smtp: SmtpServer, database_url: str
 ) -> None:
-    email = address()
+    email = address("saya")
     auth = bearer(await verified_requester(client, smtp, email))
     read = await client.get(ME, headers=auth)
     assert read.status_code == 200

@@ -9,6 +9,7 @@ import httpx
 
 from tests.auth.requesters.support import (
     VERIFY_BASE,
+    address,
     execute,
     fetch,
     has_link,
@@ -18,10 +19,6 @@ from tests.auth.requesters.support import (
     verify,
 )
 from tests.support.smtp import SmtpServer
-
-
-def address(prefix: str = "warga") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}@example.id"
 
 
 async def test_register_follow_the_emailed_link_then_log_in(

@@ -11,7 +11,7 @@ from asgi_lifespan import LifespanManager
 from auth_service.main import create_app
 from fastapi import FastAPI
 
-from tests.auth.tokens.support import settings_for
+from tests.auth.tokens.support import Tree, seed_tree, settings_for, transaction
 from tools import devdb
 
 
@@ -38,6 +38,13 @@ async def app(database_url: str) -> AsyncIterator[FastAPI]:
     async with LifespanManager(application) as manager:
         assert manager.app is not None
         yield application
+
+
+@pytest.fixture(scope="module")
+async def tree(app: FastAPI) -> Tree:
+    """A root with one OPD, seeded once per module."""
+    async with transaction(app.state.engine) as session:
+        return await seed_tree(session)
 
 
 @pytest.fixture(scope="module")

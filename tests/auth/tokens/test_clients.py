@@ -28,12 +28,6 @@ from tests.auth.tokens.support import (
 SCOPES = ["dip:feed", "dip:read", "requests:submit"]
 
 
-@pytest.fixture(scope="module")
-async def tree(app: FastAPI) -> Tree:
-    async with transaction(app.state.engine) as session:
-        return await seed_tree(session)
-
-
 async def _headers(app: FastAPI, role: OfficialRole, unit_id: uuid.UUID) -> dict[str, str]:
     async with transaction(app.state.engine) as session:
         user = await seed_official(session, [(role, unit_id)])

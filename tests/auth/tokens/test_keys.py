@@ -30,6 +30,19 @@ async def _active_kid(app: FastAPI) -> str:
         return key.kid
 
 
+async def _retire(app: FastAPI, kid: str, *, seconds_past_window: int) -> None:
+    """Back-date `kid`'s retirement to its publication window's end plus `seconds_past_window`."""
+    settings = settings_for("x")
+    window = settings.access_token_ttl_seconds + settings.key_publish_leeway_seconds
+    ago = sa.text(f"interval '{window + seconds_past_window} seconds'")
+    async with transaction(app.state.engine) as session:
+        await session.execute(
+            sa.update(SigningKey)
+            .where(col(SigningKey.kid) == kid)
+            .values(retired_at=sa.func.now() - ago)
+        )
+
+
 async def _jwks_kids(client: httpx.AsyncClient) -> list[str]:
     response = await client.get("/.well-known/jwks.json")
     assert response.status_code == 200
@@ -79,14 +92,7 @@ async def test_rotation_keeps_the_old_key_published_for_its_window(
     assert kids[0] == new
     assert old in kids
     # Past retired_at + access_token_ttl + leeway no token of the old key is valid any more.
-    settings = settings_for("x")
-    window = settings.access_token_ttl_seconds + settings.key_publish_leeway_seconds
-    async with transaction(app.state.engine) as session:
-        await session.execute(
-            sa.update(SigningKey)
-            .where(col(SigningKey.kid) == old)
-            .values(retired_at=sa.func.now() - sa.text(f"interval '{window + 1} seconds'"))
-        )
+    await _retire(app, old, seconds_past_window=1)
     assert old not in await _jwks_kids(client)
     assert new in await _jwks_kids(client)
 
@@ -97,14 +103,7 @@ async def test_key_just_inside_its_window_is_still_published(
     old = await _active_kid(app)
     async with transaction(app.state.engine) as session:
         await keys.rotate(session)
-    settings = settings_for("x")
-    window = settings.access_token_ttl_seconds + settings.key_publish_leeway_seconds
-    async with transaction(app.state.engine) as session:
-        await session.execute(
-            sa.update(SigningKey)
-            .where(col(SigningKey.kid) == old)
-            .values(retired_at=sa.func.now() - sa.text(f"interval '{window - 5} seconds'"))
-        )
+    await _retire(app, old, seconds_past_window=-5)
     assert old in await _jwks_kids(client)
 
 

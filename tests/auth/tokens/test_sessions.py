@@ -35,12 +35,6 @@ from tests.auth.tokens.support import (
 ADMIN, PELAKSANA = OfficialRole.ADMIN, OfficialRole.PPID_PELAKSANA
 
 
-@pytest.fixture(scope="module")
-async def tree(app: FastAPI) -> Tree:
-    async with transaction(app.state.engine) as session:
-        return await seed_tree(session)
-
-
 async def _official(app: FastAPI, tree: Tree, role: OfficialRole = PELAKSANA) -> User:
     async with transaction(app.state.engine) as session:
         return await seed_official(session, [(role, tree.child)])

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import Header
+from fastapi import Header, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -126,3 +127,50 @@ async def purge_expired(session: AsyncSession) -> int:
     conn = await session.connection()
     result = await conn.execute(delete(_T).where(_T.c.expires_at < datetime.now(UTC)))
     return int(result.rowcount)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a create answers: `content` now, `replay` (when given) to a retry with the same key.
+
+    `replay` is for what must not be stored, such as a secret shown once.
+    """
+
+    status_code: int
+    content: Any
+    headers: dict[str, str] = field(default_factory=dict)
+    replay: Any | None = None
+
+
+async def respond_once(
+    request: Request,
+    session: AsyncSession,
+    *,
+    scope: str,
+    key: str | None,
+    produce: Callable[[], Awaitable[Outcome]],
+    fingerprinted: bytes | None = None,
+) -> JSONResponse:
+    """Answer a create at most once per `key`: claim, `produce()`, complete, respond.
+
+    Without a key, `produce()` runs every time. `fingerprinted` replaces the request
+    body in the fingerprint (e.g. to leave a password out of it).
+    """
+    if key is not None:
+        body = await request.body() if fingerprinted is None else fingerprinted
+        digest = fingerprint(request.method, request.url.path, body)
+        stored = await claim(session, scope=scope, key=key, fingerprint=digest)
+        if stored is not None:
+            return stored.to_response()
+    outcome = await produce()
+    if key is not None:
+        replay = outcome.content if outcome.replay is None else outcome.replay
+        await complete(
+            session,
+            scope=scope,
+            key=key,
+            status_code=outcome.status_code,
+            body=replay,
+            headers=outcome.headers,
+        )
+    return JSONResponse(outcome.content, status_code=outcome.status_code, headers=outcome.headers)

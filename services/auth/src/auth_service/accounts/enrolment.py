@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ppid_kit.audit import write_audit
 from ppid_kit.problems import ProblemError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth_service.accounts import errors, lockout, mfa, repository
 from auth_service.accounts.models import User
 from auth_service.accounts.schemas import MfaConfirmed, RecoveryCodes, TotpEnrolment
-from auth_service.accounts.service import LoginRefused, needs_mfa
+from auth_service.accounts.service import (
+    LoginRefused,
+    audit_own,
+    count_failure,
+    needs_mfa,
+    refuse_while_locked,
+)
 from auth_service.settings import AuthSettings
 from auth_service.tokens.service import issue_for_user
 
@@ -25,34 +30,18 @@ def _master(settings: AuthSettings) -> str:
     return settings.key_encryption_key.get_secret_value()
 
 
-async def _audit(session: AsyncSession, action: str, user: User, **details: object) -> None:
-    await write_audit(
-        session,
-        action=action,
-        object_type="user",
-        object_id=user.id,
-        actor_id=user.id,
-        actor_type="user",
-        details=details,
-    )
-
-
 async def _require_code(
     session: AsyncSession, settings: AuthSettings, user: User, code: str, address: str
 ) -> None:
     """A current, unused code of the user's secret; a wrong one is a counted failure."""
     keys = lockout.login_keys(settings, user.email, address)
-    block = await lockout.current_block(session, keys)
-    if block is not None:
-        headers = {"Retry-After": str(block.retry_after)}
-        raise LoginRefused(ProblemError(errors.ACCOUNT_LOCKED, headers=headers))
+    await refuse_while_locked(session, keys)
     secret = mfa.open_secret(_master(settings), user)
     step = None if secret is None else mfa.matching_step(secret, code)
     if step is not None and await mfa.claim_step(session, user, step):
         return
-    await lockout.record_address_failure(session, settings, keys)
-    await lockout.record_account_failure(session, settings, keys)
-    await _audit(session, "mfa.code_rejected", user)
+    await count_failure(session, settings, keys)
+    await audit_own(session, "mfa.code_rejected", user)
     raise LoginRefused(ProblemError(errors.OTP_REJECTED))
 
 
@@ -65,7 +54,7 @@ async def start(session: AsyncSession, settings: AuthSettings, user: User) -> To
     user.totp_confirmed_at = None
     user.totp_last_step = None
     await repository.save(session, user)
-    await _audit(session, "mfa.totp_enrolment_started", user)
+    await audit_own(session, "mfa.totp_enrolment_started", user)
     uri = mfa.provisioning_uri(secret, account=user.email, issuer=settings.totp_issuer)
     return TotpEnrolment(secret=secret, otpauth_uri=uri)
 
@@ -88,7 +77,7 @@ async def confirm(
     user.totp_confirmed_at = datetime.now(UTC)
     await repository.save(session, user)
     codes = await mfa.replace_recovery_codes(session, user.id)
-    await _audit(session, "mfa.totp_enabled", user, recovery_codes=len(codes))
+    await audit_own(session, "mfa.totp_enabled", user, recovery_codes=len(codes))
     # Password at login plus the new app's code: both factors, so a full session.
     tokens = await issue_for_user(session, user) if finishes_login else None
     return MfaConfirmed(recovery_codes=codes, tokens=tokens)
@@ -108,7 +97,7 @@ async def disable(
     user.totp_last_step = None
     await repository.save(session, user)
     await mfa.drop_recovery_codes(session, user.id)
-    await _audit(session, "mfa.totp_disabled", user)
+    await audit_own(session, "mfa.totp_disabled", user)
 
 
 async def regenerate(
@@ -119,5 +108,5 @@ async def regenerate(
         raise ProblemError(errors.MFA_NOT_ENABLED)
     await _require_code(session, settings, user, code, address)
     codes = await mfa.replace_recovery_codes(session, user.id)
-    await _audit(session, "mfa.recovery_codes_regenerated", user, recovery_codes=len(codes))
+    await audit_own(session, "mfa.recovery_codes_regenerated", user, recovery_codes=len(codes))
     return RecoveryCodes(recovery_codes=codes)

@@ -6,7 +6,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from fastapi.responses import JSONResponse
 from ppid_kit import idempotency, paging
 from ppid_kit.cursor import next_link
 from ppid_kit.db import SessionDep
@@ -39,27 +38,16 @@ async def create_official(
     body: OfficialCreate,
     idempotency_key: idempotency.IdempotencyKeyHeader = None,
 ) -> Response:
+
+    async def produce() -> idempotency.Outcome:
+        created = await officials.create_official(session, claims, body, await load_tree(session))
+        headers = {"Location": f"/v1/auth/officials/{created.id}", "Cache-Control": "no-store"}
+        return idempotency.Outcome(201, created.model_dump(mode="json"), headers)
+
     scope = f"auth:officials:create:{claims.sub}"
-    if idempotency_key is not None:
-        digest = idempotency.fingerprint("POST", request.url.path, await request.body())
-        stored = await idempotency.claim(
-            session, scope=scope, key=idempotency_key, fingerprint=digest
-        )
-        if stored is not None:
-            return stored.to_response()
-    created = await officials.create_official(session, claims, body, await load_tree(session))
-    content = created.model_dump(mode="json")
-    headers = {"Location": f"/v1/auth/officials/{created.id}", "Cache-Control": "no-store"}
-    if idempotency_key is not None:
-        await idempotency.complete(
-            session,
-            scope=scope,
-            key=idempotency_key,
-            status_code=201,
-            body=content,
-            headers=headers,
-        )
-    return JSONResponse(content, status_code=201, headers=headers)
+    return await idempotency.respond_once(
+        request, session, scope=scope, key=idempotency_key, produce=produce
+    )
 
 
 @router.get(

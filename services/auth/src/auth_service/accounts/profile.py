@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from ppid_kit.audit import write_audit
 from ppid_kit.problems import FieldError, ProblemError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth_service.accounts import errors, lockout, passwords, repository
 from auth_service.accounts.models import User
 from auth_service.accounts.schemas import PasswordChange, UserPublic
-from auth_service.accounts.service import LoginRefused
+from auth_service.accounts.service import (
+    LoginRefused,
+    audit_own,
+    count_failure,
+    refuse_while_locked,
+)
 from auth_service.grants.models import GrantPublic, GrantRow
 from auth_service.grants.repository import active_grant_rows
 from auth_service.settings import AuthSettings
@@ -35,32 +39,15 @@ async def profile(session: AsyncSession, user: User) -> UserPublic:
     return user_public(user, await active_grant_rows(session, user.id))
 
 
-async def _audit(session: AsyncSession, action: str, user: User, **details: object) -> None:
-    await write_audit(
-        session,
-        action=action,
-        object_type="user",
-        object_id=user.id,
-        actor_id=user.id,
-        actor_type="user",
-        details=details,
-    )
-
-
 async def _check_current(
     session: AsyncSession, settings: AuthSettings, user: User, keys: lockout.LoginKeys, given: str
 ) -> None:
     """The current password, guarded by the login lockout: a stolen token cannot guess it."""
-    block = await lockout.current_block(session, keys)
-    if block is not None:
-        raise LoginRefused(
-            ProblemError(errors.ACCOUNT_LOCKED, headers={"Retry-After": str(block.retry_after)})
-        )
+    await refuse_while_locked(session, keys)
     if user.password_hash and await passwords.verify_password(user.password_hash, given):
         return
-    await lockout.record_address_failure(session, settings, keys)
-    await lockout.record_account_failure(session, settings, keys)
-    await _audit(session, "password.change_failed", user, reason="current_password")
+    await count_failure(session, settings, keys)
+    await audit_own(session, "password.change_failed", user, reason="current_password")
     raise LoginRefused(ProblemError(errors.WRONG_PASSWORD))
 
 
@@ -80,5 +67,5 @@ async def change_password(
     await repository.save(session, user)
     await lockout.clear_account(session, keys)
     await revoke_user_sessions(session, user.id, actor=user.id)
-    await _audit(session, "password.changed", user)
+    await audit_own(session, "password.changed", user)
     return await issue_for_user(session, user)

@@ -42,6 +42,33 @@ def _blocked(block: Block) -> LoginRefused:
     return LoginRefused(ProblemError(kind, headers={"Retry-After": str(block.retry_after)}))
 
 
+async def refuse_while_locked(session: AsyncSession, keys: LoginKeys) -> None:
+    """Guard a check of a secret (password, code) by the login lockout."""
+    block = await lockout.current_block(session, keys)
+    if block is not None:
+        retry = {"Retry-After": str(block.retry_after)}
+        raise LoginRefused(ProblemError(errors.ACCOUNT_LOCKED, headers=retry))
+
+
+async def count_failure(session: AsyncSession, settings: AuthSettings, keys: LoginKeys) -> None:
+    """A wrong secret counts against both the address and the account."""
+    await lockout.record_address_failure(session, settings, keys)
+    await lockout.record_account_failure(session, settings, keys)
+
+
+async def audit_own(session: AsyncSession, action: str, user: User, **details: object) -> None:
+    """An audit row of a user acting on their own account."""
+    await write_audit(
+        session,
+        action=action,
+        object_type="user",
+        object_id=user.id,
+        actor_id=user.id,
+        actor_type="user",
+        details=details,
+    )
+
+
 async def _audit(
     session: AsyncSession, action: str, user: User | None, keys: LoginKeys, **details: Any
 ) -> None:

@@ -86,23 +86,21 @@ async def create_client(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> Response:
     await _check_root(session, claims, data.root_id)
+
+    async def produce() -> idempotency.Outcome:
+        client, secret = await service.create_client(session, data, actor=claims.sub)
+        return idempotency.Outcome(
+            201,
+            _with_secret(client, secret).model_dump(mode="json"),
+            {"Cache-Control": "no-store"},
+            # The replay omits the secret: keeping it to replay would undo hashing it.
+            replay=_with_secret(client, None).model_dump(mode="json"),
+        )
+
     scope = f"auth:clients:create:{claims.sub}"
-    if idempotency_key is not None:
-        fingerprint = idempotency.fingerprint("POST", request.url.path, await request.body())
-        stored = await idempotency.claim(
-            session, scope=scope, key=idempotency_key, fingerprint=fingerprint
-        )
-        if stored is not None:
-            return stored.to_response()
-    client, secret = await service.create_client(session, data, actor=claims.sub)
-    if idempotency_key is not None:
-        # The replay omits the secret: keeping it to replay would undo hashing it.
-        replay = _with_secret(client, None).model_dump(mode="json")
-        await idempotency.complete(
-            session, scope=scope, key=idempotency_key, status_code=201, body=replay
-        )
-    body = _with_secret(client, secret).model_dump(mode="json")
-    return JSONResponse(body, status_code=201, headers={"Cache-Control": "no-store"})
+    return await idempotency.respond_once(
+        request, session, scope=scope, key=idempotency_key, produce=produce
+    )
 
 
 @router.get(

@@ -6,7 +6,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
-from fastapi.responses import JSONResponse
 from ppid_kit import idempotency
 from ppid_kit.db import SessionDep
 from ppid_kit.problems import problem_responses
@@ -41,23 +40,18 @@ async def add_grant(
     body: GrantCreate,
     idempotency_key: idempotency.IdempotencyKeyHeader = None,
 ) -> Response:
+
+    async def produce() -> idempotency.Outcome:
+        tree = await load_tree(session)
+        user = await service.official(session, user_id)
+        row = await service.grant(session, claims, user, body.role, body.unit_id, tree)
+        public = GrantPublic.model_validate(row, from_attributes=True)
+        return idempotency.Outcome(201, public.model_dump(mode="json"))
+
     scope = f"auth:grants:add:{claims.sub}"
-    if idempotency_key is not None:
-        digest = idempotency.fingerprint("POST", request.url.path, await request.body())
-        stored = await idempotency.claim(
-            session, scope=scope, key=idempotency_key, fingerprint=digest
-        )
-        if stored is not None:
-            return stored.to_response()
-    tree = await load_tree(session)
-    user = await service.official(session, user_id)
-    row = await service.grant(session, claims, user, body.role, body.unit_id, tree)
-    content = GrantPublic.model_validate(row, from_attributes=True).model_dump(mode="json")
-    if idempotency_key is not None:
-        await idempotency.complete(
-            session, scope=scope, key=idempotency_key, status_code=201, body=content
-        )
-    return JSONResponse(content, status_code=201)
+    return await idempotency.respond_once(
+        request, session, scope=scope, key=idempotency_key, produce=produce
+    )
 
 
 @router.delete(

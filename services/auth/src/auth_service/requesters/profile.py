@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from auth_service.accounts import errors, lockout
 from auth_service.accounts.models import User
 from auth_service.accounts.passwords import verify_password
-from auth_service.accounts.service import LoginRefused
+from auth_service.accounts.service import LoginRefused, count_failure, refuse_while_locked
 from auth_service.outbox.repository import cancel_pending_to
 from auth_service.requesters import emails, repository, service
 from auth_service.requesters.models import ProfileUpdate, RequesterPublic, TokenPurpose
@@ -117,14 +117,10 @@ async def check_password(
     failure is committed.
     """
     keys = lockout.login_keys(settings, user.email, client)
-    block = await lockout.current_block(session, keys)
-    if block is not None:
-        retry = {"Retry-After": str(block.retry_after)}
-        raise LoginRefused(ProblemError(errors.ACCOUNT_LOCKED, headers=retry))
+    await refuse_while_locked(session, keys)
     if user.password_hash and await verify_password(user.password_hash, password):
         return
-    await lockout.record_address_failure(session, settings, keys)
-    await lockout.record_account_failure(session, settings, keys)
+    await count_failure(session, settings, keys)
     await service.audit(session, "requester.deletion_refused", user.id)
     raise LoginRefused(ProblemError(errors.WRONG_PASSWORD))
 

@@ -70,20 +70,19 @@ async def register_requester(
 ) -> Response:
     # The password stays out of the fingerprint: no fast hash of it is stored anywhere.
     identity = data.model_dump_json(include={"email", "name"}).encode()
-    fingerprint = idempotency.fingerprint("POST", request.url.path, identity)
-    if idempotency_key is not None:
-        stored = await idempotency.claim(
-            session, scope=_REGISTER_SCOPE, key=idempotency_key, fingerprint=fingerprint
-        )
-        if stored is not None:
-            return stored.to_response()
-    await service.register(session, settings, data)
-    body = _accepted(request)
-    if idempotency_key is not None:
-        await idempotency.complete(
-            session, scope=_REGISTER_SCOPE, key=idempotency_key, status_code=202, body=body
-        )
-    return JSONResponse(body, status_code=202)
+
+    async def produce() -> idempotency.Outcome:
+        await service.register(session, settings, data)
+        return idempotency.Outcome(202, _accepted(request))
+
+    return await idempotency.respond_once(
+        request,
+        session,
+        scope=_REGISTER_SCOPE,
+        key=idempotency_key,
+        produce=produce,
+        fingerprinted=identity,
+    )
 
 
 @router.post(

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse
 from ppid_kit import idempotency, paging
 from ppid_kit.cursor import next_link
 from ppid_kit.db import SessionDep
@@ -65,27 +64,17 @@ async def create_unit(
     body: UnitCreate,
     idempotency_key: idempotency.IdempotencyKeyHeader = None,
 ) -> Response:
+
+    async def produce() -> idempotency.Outcome:
+        unit = await service.create_unit(session, body, claims)
+        content = UnitPublic.model_validate(unit).model_dump(mode="json")
+        headers = {"Location": f"/v1/units/{unit.id}", "ETag": etag_for(_json_bytes(content))}
+        return idempotency.Outcome(201, content, headers)
+
     scope = f"auth:units:create:{claims.sub}"
-    if idempotency_key is not None:
-        digest = idempotency.fingerprint("POST", request.url.path, await request.body())
-        stored = await idempotency.claim(
-            session, scope=scope, key=idempotency_key, fingerprint=digest
-        )
-        if stored is not None:
-            return stored.to_response()
-    unit = await service.create_unit(session, body, claims)
-    content = UnitPublic.model_validate(unit).model_dump(mode="json")
-    headers = {"Location": f"/v1/units/{unit.id}", "ETag": etag_for(_json_bytes(content))}
-    if idempotency_key is not None:
-        await idempotency.complete(
-            session,
-            scope=scope,
-            key=idempotency_key,
-            status_code=201,
-            body=content,
-            headers=headers,
-        )
-    return JSONResponse(content, status_code=201, headers=headers)
+    return await idempotency.respond_once(
+        request, session, scope=scope, key=idempotency_key, produce=produce
+    )
 
 
 @router.patch(

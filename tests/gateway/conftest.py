@@ -20,6 +20,7 @@ UPSTREAM_FACTORY = "tests.gateway.upstream_app:create_app"
 GATEWAY_FACTORY = "gateway.main:create_app"
 KID = "test-key-1"
 ALLOWED_ORIGIN = "https://app.example"
+CLIENT_ORIGIN = "https://client-one.example"  # an API client's, served by the auth stand-in
 MIB = 1024 * 1024
 
 
@@ -53,7 +54,11 @@ def upstreams(keys: Keys) -> Iterator[dict[str, Proc]]:
         procs: dict[str, Proc] = {}
         for name in ("auth", "registry", "requests"):
             port = free_port()
-            env = {"UPSTREAM_NAME": name, "UPSTREAM_JWKS": jwks}
+            env = {
+                "UPSTREAM_NAME": name,
+                "UPSTREAM_JWKS": jwks,
+                "UPSTREAM_ORIGINS": json.dumps([CLIENT_ORIGIN]),
+            }
             cmd = uvicorn_cmd(UPSTREAM_FACTORY, port)
             procs[name] = stack.enter_context(
                 running(cmd, port=port, env=env, ready_path=None, name=f"upstream-{name}")
@@ -89,7 +94,8 @@ def _start_gateway(stack: ExitStack, name: str, env: Mapping[str, str]) -> Proc:
 class Gateways:
     main: Proc  # healthy upstreams, generous limits, 1 MiB body limit, 1.5 s read timeout
     faults: Proc  # registry down, 0.5 s read timeout, breaker 3 failures / 1.5 s
-    limited: Proc  # 5 anonymous and 8 authenticated requests per minute
+    limited: Proc  # 5 anonymous, 8 standard, 40 partner, 1000 internal requests per minute
+    clients: Proc  # polls the API clients' origins every 0.3 s
 
 
 @pytest.fixture(scope="session")
@@ -112,10 +118,18 @@ def gateways(upstreams: dict[str, Proc]) -> Iterator[Gateways]:
             limited=_start_gateway(
                 stack,
                 "gw-limited",
-                _gateway_env(urls, rate_limit_per_minute="5", client_rate_limit_per_minute="8"),
+                _gateway_env(
+                    urls,
+                    rate_limit_per_minute="5",
+                    client_rate_limit_per_minute="8",  # partner: 5 times that by default
+                    internal_rate_limit_per_minute="1000",
+                ),
+            ),
+            clients=_start_gateway(
+                stack, "gw-clients", _gateway_env(urls, client_origins_refresh_seconds="0.3")
             ),
         )
-        for proc in (found.main, found.faults, found.limited):
+        for proc in (found.main, found.faults, found.limited, found.clients):
             wait_http(proc.url + "/healthz", proc=proc)
         yield found
 

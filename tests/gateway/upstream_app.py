@@ -2,7 +2,8 @@
 
 It plays auth, registry or requests (`UPSTREAM_NAME`) and dispatches on the last
 path segment, whatever the prefix: `echo`, `upload`, `download`, `break`, `sleep`, `hop`.
-`/stats` (never routed by the gateway) tells the tests what it saw.
+`/stats` (never routed by the gateway) tells the tests what it saw. As auth it also
+serves the API clients' origins with an ETag, which tests change through `/control/origins`.
 """
 
 from __future__ import annotations
@@ -79,11 +80,16 @@ async def _json(send: Send, body: Any, status: int = 200, extra: Any = ()) -> No
     await send({"type": "http.response.body", "body": data})
 
 
+ORIGINS_PATH = "/v1/auth/clients/cors-origins"
+
+
 class Upstream:
-    def __init__(self, name: str, jwks: dict[str, Any]) -> None:
+    def __init__(self, name: str, jwks: dict[str, Any], origins: list[str]) -> None:
         self.name = name
         self.jwks = jwks
         self.stats: Counter[str] = Counter()
+        self.origins = origins
+        self.origins_fail = False  # answer 503 to the gateway's polls
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -98,10 +104,42 @@ class Upstream:
             await _json(send, openapi_for(self.name))
         elif path == "/.well-known/jwks.json":
             await _json(send, self.jwks)
+        elif path == ORIGINS_PATH and self.name == "auth":
+            await self.client_origins(scope, send)
+        elif path == "/control/origins":
+            await self.set_origins(receive, send)
         else:
             self.stats["hits"] += 1
             action = path.rsplit("/", 1)[-1]
             await getattr(self, "do_" + action, self.do_echo)(scope, receive, send)
+
+    async def client_origins(self, scope: Scope, send: Send) -> None:
+        """As auth's `GET /v1/auth/clients/cors-origins`: a strong ETag, 304 when unchanged."""
+        self.stats["origin_polls"] += 1
+        if self.origins_fail:
+            await _json(send, {"title": "down"}, status=503)
+            return
+        body = {"origins": self.origins}
+        etag = '"' + hashlib.sha256(json.dumps(body).encode()).hexdigest()[:16] + '"'
+        if dict(scope["headers"]).get(b"if-none-match") == etag.encode():
+            self.stats["origin_polls_not_modified"] += 1
+            await send({"type": "http.response.start", "status": 304, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await _json(send, body, extra=[(b"etag", etag.encode())])
+
+    async def set_origins(self, receive: Receive, send: Send) -> None:
+        """`{"origins": [...], "fail": false}` replaces the list the auth stand-in serves."""
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body", False):
+                break
+        wanted = json.loads(body)
+        self.origins = list(wanted["origins"])
+        self.origins_fail = bool(wanted.get("fail", False))
+        await _json(send, {"origins": self.origins, "fail": self.origins_fail})
 
     async def do_echo(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = b""
@@ -206,4 +244,5 @@ def _query(scope: Scope, name: str, default: str) -> str:
 def create_app() -> ASGIApp:
     """uvicorn factory: `tests.gateway.upstream_app:create_app`."""
     jwks = json.loads(os.environ.get("UPSTREAM_JWKS", '{"keys": []}'))
-    return Upstream(os.environ.get("UPSTREAM_NAME", "registry"), jwks)
+    origins = json.loads(os.environ.get("UPSTREAM_ORIGINS", "[]"))
+    return Upstream(os.environ.get("UPSTREAM_NAME", "registry"), jwks, origins)

@@ -69,8 +69,6 @@ class EdgeAuth:
         self._cache[token] = (claims, min(float(claims.exp), now + self._cache_seconds))
 
 
-def rate_key(claims: Claims | None) -> str | None:
+def rate_key(claims: Claims) -> str:
     """Whom to count an authenticated call against: the API client, else the subject."""
-    if claims is None:
-        return None
     return "client:" + (claims.client_id or claims.sub)

@@ -6,6 +6,8 @@ believe (`GATEWAY_TRUSTED_PROXIES`); uvicorn's default would trust 127.0.0.1 bli
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -14,7 +16,6 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 from fastapi.middleware import Middleware
-from fastapi.middleware.cors import CORSMiddleware
 from ppid_kit.logging import RequestContextMiddleware, configure_logging
 from ppid_kit.metrics import PrometheusMiddleware, metrics_router
 from ppid_kit.problems import install_problem_handlers
@@ -24,6 +25,8 @@ from starlette.datastructures import URLPath
 from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import Receive, Scope, Send
 
+from gateway.client_origins import ORIGINS_PATH, ClientOrigins
+from gateway.cors import AllowedOrigins, DynamicCORSMiddleware
 from gateway.docs import docs_router
 from gateway.edge_auth import EdgeAuth
 from gateway.live_spec import LiveSpec
@@ -94,7 +97,7 @@ def _edge_auth(settings: GatewaySettings, control: httpx.AsyncClient) -> EdgeAut
 
 
 def _lifespan(
-    settings: GatewaySettings, proxy: Proxy
+    settings: GatewaySettings, proxy: Proxy, origins: AllowedOrigins
 ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -108,21 +111,28 @@ def _lifespan(
                 ttl=settings.openapi_cache_seconds,
                 servers=[{"url": settings.public_url}],
             )
+            url = settings.upstream_urls()["auth"] + ORIGINS_PATH
+            poller = ClientOrigins(
+                origins, control, url, interval=settings.client_origins_refresh_seconds
+            )
+            polling = asyncio.create_task(poller.run(), name="client-origins")
             try:
                 yield
             finally:
                 proxy.runtime = None
+                polling.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await polling
 
     return lifespan
 
 
-def _middleware(settings: GatewaySettings, registry: CollectorRegistry) -> list[Middleware]:
+def _middleware(registry: CollectorRegistry, origins: AllowedOrigins) -> list[Middleware]:
     """Outermost first: every answer, CORS preflights included, gets a request id."""
     cors = Middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
+        DynamicCORSMiddleware,
+        origins=origins,
         allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=["*"],
         expose_headers=EXPOSED_HEADERS,
         max_age=600,
     )
@@ -137,17 +147,19 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
     proxy = Proxy(settings)
     registry = CollectorRegistry(auto_describe=True)
+    origins = AllowedOrigins(settings.cors_origins)
     app = FastAPI(
         title="Terbuka gateway",
         openapi_url=None,  # /openapi.json is the merged document, served by docs_router
         docs_url=None,
         redoc_url=None,
         redirect_slashes=False,  # "/v1/auth" is nobody's; redirecting would hide a 404
-        lifespan=_lifespan(settings, proxy),
-        middleware=_middleware(settings, registry),
+        lifespan=_lifespan(settings, proxy, origins),
+        middleware=_middleware(registry, origins),
     )
     app.state.metrics_registry = registry
     app.state.proxy = proxy
+    app.state.allowed_origins = origins
     install_problem_handlers(app)
     app.router.routes.extend(ProxyRoute(rule, proxy) for rule in ROUTES)
     app.include_router(probes_router(settings.upstream_urls(), settings.readiness_timeout))

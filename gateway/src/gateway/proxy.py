@@ -77,7 +77,11 @@ class Proxy:
             name: Upstream.at(name, url, settings) for name, url in settings.upstream_urls().items()
         }
         self.anonymous = RateLimiter("default", quota=settings.rate_limit_per_minute)
-        self.clients = RateLimiter("client", quota=settings.client_rate_limit_per_minute)
+        # One limiter per API-client tier; the policy name shows the tier ("client" = standard).
+        self.clients = {
+            tier: RateLimiter("client" if tier == "standard" else f"client-{tier}", quota=quota)
+            for tier, quota in settings.tier_quotas().items()
+        }
         self.trust = ProxyTrust(settings.trusted_proxies)
         self._timeouts = {
             False: _timeout(settings, settings.read_timeout),
@@ -104,9 +108,12 @@ class Proxy:
 
     def _count(self, claims: Claims | None, peer: str, incoming: Incoming) -> RawHeaders:
         """Count the call against its client or address; the RateLimit fields, or 429."""
-        key = rate_key(claims)
-        limiter = self.clients if key is not None else self.anonymous
-        decision = limiter.hit(key or self.trust.client_address(peer, incoming.forwarded_for))
+        if claims is None:
+            limiter, key = self.anonymous, self.trust.client_address(peer, incoming.forwarded_for)
+        else:  # an unknown or missing tier (user tokens) counts as standard
+            limiter = self.clients.get(claims.tier or "", self.clients["standard"])
+            key = rate_key(claims)
+        decision = limiter.hit(key)
         headers = [
             (b"ratelimit-policy", limiter.policy_header),
             (b"ratelimit", limiter.header(decision)),

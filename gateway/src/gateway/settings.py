@@ -23,6 +23,8 @@ class GatewaySettings(BaseSettings):
     jwt_algorithms: tuple[str, ...] = ("ES256", "RS256")
 
     cors_origins: list[str] = []
+    # The API clients' origins are added to those above, polled from auth this often.
+    client_origins_refresh_seconds: PositiveFloat = 60.0
     # Absolute base URL advertised in the merged OpenAPI `servers`; "/" means same origin.
     public_url: str = "/"
 
@@ -31,7 +33,10 @@ class GatewaySettings(BaseSettings):
 
     # Per replica: each gateway process keeps its own buckets.
     rate_limit_per_minute: PositiveInt = 300
-    client_rate_limit_per_minute: PositiveInt = 1200
+    client_rate_limit_per_minute: PositiveInt = 1200  # the `standard` tier (and user tokens)
+    # Unset: 5 and 100 times the standard quota.
+    partner_rate_limit_per_minute: PositiveInt | None = None
+    internal_rate_limit_per_minute: PositiveInt | None = None
     trusted_proxies: list[IPvAnyNetwork] = []
 
     connect_timeout: PositiveFloat = 3.0
@@ -52,6 +57,15 @@ class GatewaySettings(BaseSettings):
         if not self.jwks_url:
             self.jwks_url = self.auth_url.rstrip("/") + "/.well-known/jwks.json"
         return self
+
+    def tier_quotas(self) -> dict[str, int]:
+        """Requests per minute for each API client's `rate_limit_tier`."""
+        standard = self.client_rate_limit_per_minute
+        return {
+            "standard": standard,
+            "partner": self.partner_rate_limit_per_minute or 5 * standard,
+            "internal": self.internal_rate_limit_per_minute or 100 * standard,
+        }
 
     def upstream_urls(self) -> dict[str, str]:
         """Base URL of each upstream, keyed by the names the route table uses."""

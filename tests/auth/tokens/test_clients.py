@@ -94,6 +94,7 @@ async def test_client_credentials_with_basic_and_with_the_body(
     claims = await app.state.token_verifier.verify(body["access_token"])
     assert (claims.sub, claims.typ, claims.client_id) == (client_id, "client", client_id)
     assert claims.grants == []
+    assert claims.tier == "standard"  # the gateway's quota for this client
     in_body = _form(client_id=client_id, client_secret=secret)
     by_form = await client.post("/v1/auth/token", data=in_body, headers=FORM)
     assert by_form.status_code == 200, by_form.text
@@ -169,6 +170,22 @@ async def test_patch_needs_if_match_and_deactivation_stops_tokens(
     assert patched.headers["etag"] != etag
     refused = await _token(client, created["client_id"], created["client_secret"])
     assert refused.status_code == 401
+
+
+async def test_tokens_carry_the_clients_current_tier(
+    app: FastAPI, client: httpx.AsyncClient, admin: dict[str, str], tree: Tree
+) -> None:
+    created = await _register(client, admin, tree, rate_limit_tier="partner")
+    client_id, secret = created["client_id"], created["client_secret"]
+    token = (await _token(client, client_id, secret)).json()["access_token"]
+    assert (await app.state.token_verifier.verify(token)).tier == "partner"
+    path = f"/v1/auth/clients/{client_id}"
+    etag = (await client.get(path, headers=admin)).headers["etag"]
+    change = {"rate_limit_tier": "internal"}
+    patched = await client.patch(path, json=change, headers={**admin, "If-Match": etag})
+    assert patched.status_code == 200, patched.text
+    token = (await _token(client, client_id, secret)).json()["access_token"]
+    assert (await app.state.token_verifier.verify(token)).tier == "internal"
 
 
 async def test_scopes_and_origins_are_checked(

@@ -61,6 +61,7 @@ async def test_access_token_carries_the_contract_claims(app: FastAPI, tree: Tree
     assert claims.exp - claims.iat == tokens.expires_in == 900
     assert claims.nbf == claims.iat
     assert claims.jti
+    assert (claims.client_id, claims.scope, claims.tier) == (None, None, None)  # clients only
     assert tokens.token_type == "Bearer"
 
 

@@ -59,6 +59,7 @@ class Claims(BaseModel):
     jti: str
     scope: str | None = None
     client_id: str | None = None
+    tier: str | None = None  # an API client's rate-limit tier, for the gateway's quotas
 
 
 class UnknownKeyError(LookupError):

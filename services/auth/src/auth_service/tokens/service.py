@@ -128,7 +128,7 @@ async def issue_for_client(
     """Client credentials grant: an access JWT with the client's scopes, no refresh token."""
     scopes = format_scope(granted_scopes(client, scope))
     claims = _claims(session, client.client_id, "client", grants=[])
-    claims.update(client_id=client.client_id, scope=scopes)
+    claims.update(client_id=client.client_id, scope=scopes, tier=client.rate_limit_tier.value)
     access = await _sign(session, claims)
     await write_audit(
         session,

@@ -1,0 +1,1 @@
+"""Tests of the registry object stores, run against both backends."""

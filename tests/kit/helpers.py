@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -20,6 +18,7 @@ from ppid_kit.migrations import create_kit_tables, drop_kit_tables
 from ppid_kit.settings import ServiceSettings
 from sqlalchemy import Connection
 
+from tests.support.loopback import Answer, LoopbackServer
 from tests.support.procs import free_port
 
 APP_NAME = "kit-test"
@@ -75,45 +74,16 @@ async def migrate_kit_tables(url: str, *, drop: bool = False) -> None:
         await engine.dispose()
 
 
-class JWKSServer:
+class JWKSServer(LoopbackServer):
     """A real HTTP server on loopback serving a mutable JWKS, counting fetches."""
 
     def __init__(self) -> None:
+        super().__init__("/.well-known/jwks.json")
         self.keys: list[dict[str, Any]] = []
-        self.hits = 0
-        server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                if self.path != "/.well-known/jwks.json":
-                    self.send_error(404)
-                    return
-                server.hits += 1
-                body = json.dumps({"keys": server.keys}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}/.well-known/jwks.json"
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join()
+    def answer(self, path: str, headers: Mapping[str, str]) -> Answer:
+        body = json.dumps({"keys": self.keys}).encode()
+        return 200, {"Content-Type": "application/json"}, body
 
 
 async def wait_until_blocked(task: asyncio.Task[Any], seconds: float = 0.5) -> bool:

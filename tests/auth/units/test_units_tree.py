@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
+from ppid_kit.tokens import Grant
+from ppid_kit.unit_tree import UnitTreeCache, holds
 
 from tests.auth.units.support import Minter, Roots, admin, created, patch, problem_type
 
@@ -103,3 +107,20 @@ async def test_designating_the_ppid_utama_moves_it(
     third = await created(client, root_admin, roots.b, ppid="utama")
     units = (await client.get("/v1/units/tree", params={"root": str(roots.b)})).json()["units"]
     assert [u["id"] for u in units if u["ppid"] == "utama"] == [third["id"]]
+
+
+async def test_the_kits_cache_follows_auths_tree(
+    client: httpx.AsyncClient, minter: Minter, roots: Roots
+) -> None:
+    """Another service's view: `UnitTreeCache` against this app's `GET /v1/units/tree`."""
+    cache = UnitTreeCache("/v1/units/tree", client, refresh_seconds=0)
+    first = await cache.get()
+    assert {roots.a, roots.b} <= first.ids
+    assert (await cache.get()) is first
+    assert cache.not_modified == 1
+    root_admin = admin(minter, roots.a)
+    opd = uuid.UUID((await created(client, root_admin, roots.a))["id"])
+    newer = await cache.get()
+    assert (opd in newer, newer.root_of(opd), newer.contains(roots.a, opd)) == (True, roots.a, True)
+    assert holds([Grant(role="admin", unit_id=str(roots.a))], "admin", opd, newer)
+    assert not holds([Grant(role="admin", unit_id=str(roots.b))], "admin", opd, newer)

@@ -22,6 +22,7 @@ from ppid_kit.openapi import install_problem_schema
 from ppid_kit.problems import install_problem_handlers
 from ppid_kit.settings import DEV_CURSOR_SECRET, ServiceSettings
 from ppid_kit.tokens import JWKSCache, TokenVerifier
+from ppid_kit.unit_tree import UnitTreeCache
 
 _log = logging.getLogger("ppid_kit.app")
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[Any]]
@@ -52,6 +53,10 @@ def _kit_lifespan(settings: ServiceSettings, name: str, extra: Lifespan | None) 
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
             algorithms=tuple(settings.jwt_algorithms),
+        )
+        # Lazy: the first `get()` fetches; readiness does not depend on auth.
+        app.state.unit_tree = UnitTreeCache(
+            settings.unit_tree_url, http, refresh_seconds=settings.unit_tree_refresh_seconds
         )
         app.state.cursor = CursorCodec(settings.cursor_secret.get_secret_value())
         try:

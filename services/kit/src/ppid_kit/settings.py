@@ -23,4 +23,7 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str = "terbuka"
     # python-jose 3.5 has no EdDSA; ES256 (what auth signs with) and RS256 only.
     jwt_algorithms: list[str] = ["ES256", "RS256"]
+    # Auth's whole unit tree (ppid_kit.unit_tree.UnitTreeCache), revalidated this often.
+    unit_tree_url: str = "http://127.0.0.1:8001/v1/units/tree"
+    unit_tree_refresh_seconds: float = 30.0
     cursor_secret: SecretStr = SecretStr(DEV_CURSOR_SECRET)

@@ -8,6 +8,7 @@ server's thread, gets the request's headers with lower-cased names, and returns
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 Answer = tuple[int, Mapping[str, str], bytes]
 
 
-class LoopbackServer:
+class LoopbackServer(ABC):
     def __init__(self, path: str) -> None:
         self.path = path
         self.hits = 0
@@ -44,8 +45,9 @@ class LoopbackServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._running = False
 
+    @abstractmethod
     def answer(self, path: str, headers: Mapping[str, str]) -> Answer:
-        raise NotImplementedError
+        """Status, headers and body for a GET of `path` (subclasses serve their content)."""
 
     @property
     def url(self) -> str:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from asgi_lifespan import LifespanManager
 from auth_service.main import create_app as create_auth_app
 from auth_service.settings import AuthSettings
 from fastapi import FastAPI
@@ -23,6 +22,7 @@ from requests_service.main import create_app as create_requests_app
 from requests_service.settings import RequestsSettings
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from tests.support.lifespan import in_lifespan
 from tools.services import SERVICES, App
 
 CURSOR_SECRET = "test-cursor-secret"
@@ -85,8 +85,8 @@ ALL_SERVICES = (AUTH, REGISTRY, REQUESTS)
 @contextlib.asynccontextmanager
 async def serve(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """The app inside its lifespan, reached in-process over ASGI."""
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
+    async with in_lifespan(app) as running:
+        transport = httpx.ASGITransport(app=running)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield client
 

@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator, Callable, Iterator
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from auth_service.main import create_app
 from fastapi import FastAPI
 
 from tests.auth.tokens.support import Tree, seed_tree, settings_for, transaction
+from tests.support.lifespan import in_lifespan
 from tools import devdb
 
 
@@ -35,8 +35,7 @@ def database_url(
 @pytest.fixture(scope="module")
 async def app(database_url: str) -> AsyncIterator[FastAPI]:
     application = create_app(settings_for(database_url))
-    async with LifespanManager(application) as manager:
-        assert manager.app is not None
+    async with in_lifespan(application):
         yield application
 
 

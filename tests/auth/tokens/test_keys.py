@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 import sqlalchemy as sa
-from asgi_lifespan import LifespanManager
 from auth_service.main import create_app
 from auth_service.tokens import keys
 from auth_service.tokens.config import config_for
@@ -21,6 +20,7 @@ from fastapi import FastAPI
 from sqlmodel import col
 
 from tests.auth.tokens.support import settings_for, transaction
+from tests.support.lifespan import in_lifespan
 
 
 async def _active_kid(app: FastAPI) -> str:
@@ -161,7 +161,7 @@ async def eager_rotator(database_url: str) -> AsyncIterator[FastAPI]:
     """A second replica that checks the key's age five times a second."""
     settings = settings_for(database_url, key_rotation_check_seconds=0.2, key_rotation_days=1)
     application = create_app(settings)
-    async with LifespanManager(application):
+    async with in_lifespan(application):
         yield application
 
 

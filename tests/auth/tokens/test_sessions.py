@@ -8,7 +8,6 @@ import uuid
 import httpx
 import pytest
 import sqlalchemy as sa
-from asgi_lifespan import LifespanManager
 from auth_service.accounts.models import User
 from auth_service.grants.models import GrantRow, OfficialRole
 from auth_service.main import create_app
@@ -31,6 +30,7 @@ from tests.auth.tokens.support import (
     settings_for,
     transaction,
 )
+from tests.support.lifespan import in_lifespan
 
 ADMIN, PELAKSANA = OfficialRole.ADMIN, OfficialRole.PPID_PELAKSANA
 
@@ -280,7 +280,7 @@ async def test_upkeep_drops_long_expired_refresh_tokens(
                 .values(expires_at=sa.func.now() - sa.text(f"interval '{age}'"))
             )
     replica = create_app(settings_for(database_url, key_rotation_check_seconds=0.1))
-    async with LifespanManager(replica):
+    async with in_lifespan(replica):
         for _ in range(50):
             await asyncio.sleep(0.1)
             if not await _hash_exists(app, old):

@@ -3,54 +3,24 @@
 from __future__ import annotations
 
 import contextlib
-import time
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from asgi_lifespan import LifespanManager
 from auth_service.main import create_app
 from auth_service.settings import AuthSettings
 from auth_service.tokens.keys import ensure_active_key, private_key_pem
 from fastapi import FastAPI
-from ppid_kit.tokens import sign_token
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tests.services.support import CURSOR_SECRET
+from tests.support.lifespan import in_lifespan
+from tests.support.tokens import Grants, Minter
 
-Grants = Iterable[tuple[str, uuid.UUID]]
-
-
-@dataclass(frozen=True)
-class Minter:
-    """Signs access tokens with the app's active signing key (ppid_kit.tokens.sign_token)."""
-
-    pem: str
-    kid: str
-    alg: str
-    issuer: str
-    audience: str
-
-    def token(self, grants: Grants, *, sub: str | None = None, typ: str = "official") -> str:
-        now = int(time.time())
-        claims = {
-            "iss": self.issuer,
-            "aud": self.audience,
-            "sub": sub or str(uuid.uuid4()),
-            "typ": typ,
-            "grants": [{"role": role, "unit_id": str(unit)} for role, unit in grants],
-            "iat": now,
-            "nbf": now,
-            "exp": now + 600,
-            "jti": uuid.uuid4().hex,
-        }
-        return sign_token(claims, self.pem, kid=self.kid, algorithm=self.alg)
-
-    def headers(self, grants: Grants, **kwargs: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token(grants, **kwargs)}"}
+__all__ = ["Grants", "Minter"]
 
 
 def settings_for(database_url: str) -> AuthSettings:
@@ -71,9 +41,9 @@ async def minter_for(app: FastAPI) -> Minter:
 async def serve_auth(database_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, Minter]]:
     """The auth app inside its lifespan, reached over ASGI, and a minter of its tokens."""
     app = create_app(settings_for(database_url))
-    async with LifespanManager(app) as manager:
+    async with in_lifespan(app) as running:
         minter = await minter_for(app)
-        transport = httpx.ASGITransport(app=manager.app)
+        transport = httpx.ASGITransport(app=running)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield client, minter
 

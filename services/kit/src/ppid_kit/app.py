@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -13,6 +14,7 @@ from fastapi.middleware import Middleware
 from fastapi.routing import APIRoute
 from prometheus_client import CollectorRegistry
 
+from ppid_kit.background import STOP_TIMEOUT
 from ppid_kit.cursor import CursorCodec
 from ppid_kit.db import create_engine, ping
 from ppid_kit.health import health_router
@@ -67,7 +69,11 @@ def _kit_lifespan(settings: ServiceSettings, name: str, extra: Lifespan | None) 
                     yield
         finally:
             await http.aclose()
-            await engine.dispose()
+            # Bounded: a replica told to stop must stop even if a connection hangs.
+            try:
+                await asyncio.wait_for(engine.dispose(), timeout=STOP_TIMEOUT)
+            except TimeoutError:
+                _log.warning("database connections did not close in time")
 
     return lifespan
 

@@ -277,11 +277,15 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    _log.warning("database unreachable: %s", type(exc).__name__)
+    _log.warning("dependency unreachable: %s", type(exc).__name__)
     return respond(request, SERVICE_UNAVAILABLE, headers={"Retry-After": "2"})
 
 
 async def _on_unhandled(request: Request, exc: Exception) -> JSONResponse:
+    # A library error caused by a refused or broken connection (object storage down,
+    # e.g. urllib3's MaxRetryError over ConnectionRefusedError) is unavailability, not a bug.
+    if is_connectivity_error(exc):
+        return await _on_unavailable(request, exc)
     _log.error("unhandled error", exc_info=exc)
     return respond(request, INTERNAL)
 

@@ -8,13 +8,13 @@ before the commit sends it again (at least once, never lost).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from enum import Enum
 
 from fastapi import FastAPI
+from ppid_kit.background import in_background, reraise_if_cancelled
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -64,6 +64,7 @@ async def _process_next(engine: AsyncEngine, settings: AuthSettings) -> Outcome 
         try:
             await send_email(settings, message)
         except Exception as exc:  # any failure is counted, so a poison message ends as failed
+            reraise_if_cancelled(exc)
             return _record_failure(message, exc, settings)
         repository.mark_sent(message)
         return Outcome.SENT
@@ -89,6 +90,7 @@ async def run_worker(engine: AsyncEngine, settings: AuthSettings) -> None:
         try:
             await drain_once(engine, settings)
         except Exception as exc:  # the database went away mid-pass: try again next poll
+            reraise_if_cancelled(exc)
             _log.warning("outbox pass failed", extra={"error": type(exc).__name__})
         await asyncio.sleep(settings.outbox_poll_seconds)
 
@@ -98,10 +100,5 @@ async def outbox_lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Runs the worker while the app runs (a hook for `create_service_app(lifespan=...)`)."""
     settings = app.state.settings
     assert isinstance(settings, AuthSettings)
-    task = asyncio.create_task(run_worker(app.state.engine, settings), name="outbox-worker")
-    try:
+    async with in_background(run_worker(app.state.engine, settings), name="outbox-worker"):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

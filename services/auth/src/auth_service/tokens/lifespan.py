@@ -7,13 +7,13 @@ by age, drop long-expired refresh tokens.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI
+from ppid_kit.background import in_background, reraise_if_cancelled
 from ppid_kit.tokens import TokenVerifier
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -35,6 +35,7 @@ async def _in_transaction(
         async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
             await work(session)
     except (SQLAlchemyError, OSError) as exc:
+        reraise_if_cancelled(exc)
         # The service still starts (and /readyz says why); the key is made on first use.
         _log.warning("signing key maintenance failed: %s", type(exc).__name__)
 
@@ -64,10 +65,6 @@ async def tokens_lifespan(app: FastAPI) -> AsyncIterator[None]:
         audience=config.audience,
         algorithms=config.algorithms,
     )
-    task = asyncio.create_task(_maintain_periodically(engine, settings.key_rotation_check_seconds))
-    try:
+    every = settings.key_rotation_check_seconds
+    async with in_background(_maintain_periodically(engine, every), name="signing-key-upkeep"):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

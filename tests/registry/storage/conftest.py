@@ -3,36 +3,16 @@
 from __future__ import annotations
 
 import secrets
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 from registry_service.settings import RegistrySettings
 from registry_service.storage import LocalStore, ObjectStore, S3Store, make_store
 
-from tests.support.procs import Proc, free_port, running
+from tests.registry.s3 import moto_server, s3_settings
+from tests.support.procs import Proc
 
-
-@pytest.fixture(scope="session")
-def moto_server() -> Iterator[Proc]:
-    port = free_port()
-    cmd = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
-    # GET / is ListBuckets: moto answers it once it serves S3.
-    with running(cmd, port=port, ready_path="/", name="moto") as proc:
-        yield proc
-
-
-def s3_settings(moto: Proc, bucket: str) -> RegistrySettings:
-    return RegistrySettings(
-        storage_backend="s3",
-        s3_endpoint=moto.url,  # http:// makes the client talk plain HTTP
-        s3_access_key="testing",
-        s3_secret_key=SecretStr("testing"),
-        s3_bucket=bucket,
-        s3_region="us-east-1",
-    )
+__all__ = ["moto_server"]  # the session fixture, shared with tests/registry/documents
 
 
 @pytest.fixture(params=["local", "s3"])

@@ -6,9 +6,12 @@ from registry_service.storage.base import (
     ObjectStore,
     ObjectTooLargeError,
     StorageError,
+    StorageUnavailableError,
     StoredObject,
     content_disposition,
+    generate_dated_key,
     generate_key,
+    key_created_at,
 )
 from registry_service.storage.factory import make_store, minio_client
 from registry_service.storage.local import LocalStore
@@ -25,9 +28,12 @@ __all__ = [
     "ObjectTooLargeError",
     "S3Store",
     "StorageError",
+    "StorageUnavailableError",
     "StoredObject",
     "content_disposition",
+    "generate_dated_key",
     "generate_key",
+    "key_created_at",
     "make_store",
     "minio_client",
     "sniff_content_type",

@@ -6,7 +6,7 @@ import re
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol, runtime_checkable
 from urllib.parse import quote
 
@@ -20,6 +20,10 @@ CHUNK_SIZE = 1024 * 1024
 
 class StorageError(Exception):
     """Base of the errors the object stores raise."""
+
+
+class StorageUnavailableError(StorageError, ConnectionError):
+    """The object store cannot be reached; an OSError, so the kit answers 503."""
 
 
 class InvalidKeyError(StorageError, ValueError):
@@ -70,6 +74,31 @@ def generate_key(prefix: str) -> str:
         else secrets.token_hex(16)
     )
     return check_key(key)
+
+
+# The minute an object was created, as a key segment: objects carry no timestamp through
+# the store interface, so the sweeper reads their age from their keys.
+_STAMP_FORMAT = "%Y%m%dT%H%MZ"
+_STAMP_RE = re.compile(r"^\d{8}T\d{4}Z$")
+STAMP_RESOLUTION = timedelta(minutes=1)
+
+
+def generate_dated_key(prefix: str, now: datetime | None = None) -> str:
+    """A new unguessable key `<prefix>/<YYYYMMDDTHHMMZ>/<random>` stamped with `now` (UTC)."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    return generate_key(f"{prefix.strip('/')}/{moment.strftime(_STAMP_FORMAT)}")
+
+
+def key_created_at(key: str) -> datetime | None:
+    """The latest moment a dated key can have been made (its minute's end); None: undated."""
+    parts = key.split("/")
+    if len(parts) < 2 or not _STAMP_RE.fullmatch(parts[-2]):
+        return None
+    try:
+        stamp = datetime.strptime(parts[-2], _STAMP_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return stamp + STAMP_RESOLUTION
 
 
 def content_disposition(filename: str, *, inline: bool = False) -> str:

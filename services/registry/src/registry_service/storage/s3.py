@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
+import urllib3
 from anyio import from_thread, to_thread
 from anyio.abc import ObjectReceiveStream
 from minio import Minio
@@ -17,6 +18,7 @@ from registry_service.storage.base import (
     CHUNK_SIZE,
     ObjectNotFoundError,
     ObjectTooLargeError,
+    StorageUnavailableError,
     StoredObject,
     check_key,
     check_prefix,
@@ -72,6 +74,17 @@ class _UploadAbortedError(Exception):
     """The source of the chunks failed: minio must abort, not complete, the upload."""
 
 
+T = TypeVar("T")
+
+
+async def _run(func: Callable[..., T], *args: Any) -> T:
+    """`func(*args)` in a worker thread; an unreachable S3 server is `StorageUnavailableError`."""
+    try:
+        return await to_thread.run_sync(func, *args)
+    except urllib3.exceptions.HTTPError as exc:  # refused, reset, timed out after retries
+        raise StorageUnavailableError(str(exc)) from exc
+
+
 def _first_cause(group: BaseExceptionGroup[BaseException]) -> BaseException:
     causes = [e for e in group.exceptions if not isinstance(e, _UploadAbortedError)]
     cause = causes[0] if causes else group.exceptions[0]
@@ -94,7 +107,7 @@ class S3Store:
             if not self.client.bucket_exists(self.bucket):
                 self.client.make_bucket(self.bucket)
 
-        await to_thread.run_sync(ensure)
+        await _run(ensure)
 
     async def put_stream(
         self,
@@ -130,7 +143,7 @@ class S3Store:
 
         try:
             async with receive, anyio.create_task_group() as tg:
-                tg.start_soon(to_thread.run_sync, upload)
+                tg.start_soon(_run, upload)
                 await feed()
         except BaseExceptionGroup as group:
             # One cause is the interesting one; report it as itself, not as a group.
@@ -148,7 +161,7 @@ class S3Store:
             raise
 
     async def open_stream(self, key: str) -> AsyncIterator[bytes]:
-        response = await to_thread.run_sync(self._get, check_key(key))
+        response = await _run(self._get, check_key(key))
         return self._read_chunks(response)
 
     @staticmethod
@@ -158,10 +171,10 @@ class S3Store:
             response.release_conn()
 
         try:
-            while chunk := await to_thread.run_sync(response.read, CHUNK_SIZE):
+            while chunk := await _run(response.read, CHUNK_SIZE):
                 yield bytes(chunk)
         finally:
-            await to_thread.run_sync(close, abandon_on_cancel=False)
+            await _run(close)
 
     async def presigned_url(self, key: str, *, filename: str, expires: timedelta) -> str | None:
         check_key(key)
@@ -169,7 +182,7 @@ class S3Store:
             "response-content-disposition": content_disposition(filename)
         }
         # Without a configured region minio asks the server for it: network, so a thread.
-        url: str = await to_thread.run_sync(
+        url: str = await _run(
             lambda: self.client.presigned_get_object(
                 self.bucket, key, expires=expires, response_headers=headers
             )
@@ -188,11 +201,11 @@ class S3Store:
                 raise
             return True
 
-        return await to_thread.run_sync(stat)
+        return await _run(stat)
 
     async def delete(self, key: str) -> None:
         check_key(key)
-        await to_thread.run_sync(self.client.remove_object, self.bucket, key)
+        await _run(self.client.remove_object, self.bucket, key)
 
     def _batches(self, prefix: str) -> Iterator[list[str]]:
         batch: list[str] = []
@@ -208,6 +221,6 @@ class S3Store:
     async def list_keys(self, prefix: str = "") -> AsyncIterator[str]:
         batches = self._batches(check_prefix(prefix))
         no_more: list[str] = []
-        while batch := await to_thread.run_sync(next, batches, no_more):
+        while batch := await _run(next, batches, no_more):
             for key in batch:
                 yield key

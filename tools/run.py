@@ -47,6 +47,7 @@ def app_environment(database_urls: dict[str, str]) -> dict[str, str]:
     for app in SERVICES:
         env[f"{app.env_prefix}DATABASE_URL"] = database_urls[app.name]
         env[f"{app.env_prefix}JWKS_URL"] = f"{auth}/.well-known/jwks.json"
+        env[f"{app.env_prefix}UNIT_TREE_URL"] = f"{auth}/v1/units/tree"
         env[f"GATEWAY_{app.name.upper()}_URL"] = url_of(app)
     env["GATEWAY_JWKS_URL"] = f"{auth}/.well-known/jwks.json"
     env["REGISTRY_STORAGE_DIR"] = str(VAR / "objects")
@@ -131,7 +132,16 @@ def load_demo(env: dict[str, str]) -> str:
         capture_output=True,
         text=True,
     )
-    return done.stdout
+    # The demo DIP of the same units (ids shared through ppid_kit.demo).
+    registry = subprocess.run(
+        [sys.executable, "-m", "registry_service.demo", "--yes-demo"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout + registry.stdout
 
 
 @contextlib.contextmanager

@@ -8,12 +8,13 @@ import pytest
 import sqlalchemy as sa
 from auth_service.schema import TABLES as AUTH_TABLES
 from ppid_kit.db import create_engine
+from registry_service.schema import TABLES as REGISTRY_TABLES
 
 from tests.services.support import ALL_SERVICES, Service, alembic
 
 OWN_TABLES = {
     "auth": {table.name for table in AUTH_TABLES},
-    "registry": {"dip_entries"},
+    "registry": {table.name for table in REGISTRY_TABLES},
     "requests": {"calendar_days"},
 }
 KIT_TABLES = {"idempotency_keys", "audit_log"}

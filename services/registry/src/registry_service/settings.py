@@ -26,3 +26,10 @@ class RegistrySettings(ServiceSettings):
     # Set it: without a region minio asks the server before presigning.
     s3_region: str = "us-east-1"
     max_upload_bytes: int = Field(default=500 * 1024 * 1024, gt=0)
+    # Lifetime of the presigned GET URLs that S3 downloads redirect to.
+    presigned_url_seconds: int = Field(default=300, ge=1, le=7 * 24 * 3600)
+    # The sweeper removes objects no document names once older than the grace period
+    # (an upload whose row is not committed yet is younger than that); 0 disables the
+    # periodic run in the service (the CLI still works).
+    sweep_grace_seconds: int = Field(default=3600, ge=0)
+    sweep_interval_seconds: float = Field(default=900, ge=0)

@@ -15,9 +15,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from ppid_kit.demo import NAMESPACE as NAMESPACE
+from ppid_kit.demo import demo_id as demo_id
+
 from auth_service.units.models import PpidDesignation, RootTimeZone, UnitKind
 
-NAMESPACE = uuid.UUID("6f1c1c52-0d8e-4a0a-9c55-7465726275b1")
 ROOT_CODE = "kota-contoh"
 ROOT_NAME = "Pemerintah Kota Contoh"
 ROOT_TIME_ZONE = RootTimeZone.WIB
@@ -29,10 +31,6 @@ OFFICE_HOURS: list[dict[str, Any]] = [
     {"day": "fri", "opens": "08:00", "closes": "11:30"},
     {"day": "fri", "opens": "13:30", "closes": "16:30"},
 ]
-
-
-def demo_id(key: str) -> uuid.UUID:
-    return uuid.uuid5(NAMESPACE, key)
 
 
 @dataclass(frozen=True)
@@ -96,11 +94,12 @@ def _official(local: str, name: str, role: str, unit: str = ROOT_CODE) -> DemoAc
     return DemoAccount(f"{local}@{DOMAIN}", name, password, role, unit)
 
 
-# DOMAIN.md 2.2/2.3: root-wide roles at the root; the PPID Pelaksana at Dinas Kesehatan.
+# DOMAIN.md 2.2/2.3: root-wide roles at the root; PPID Pelaksana at two OPD.
 ACCOUNTS = (
     _official("admin", "Admin Kota Contoh", "admin"),
     _official("ppid.utama", "Kepala Diskominfo (PPID Utama)", "ppid_utama"),
     _official("ppid.dinkes", "PPID Pelaksana Dinas Kesehatan", "ppid_pelaksana", DINKES.code),
+    _official("ppid.disdik", "PPID Pelaksana Dinas Pendidikan", "ppid_pelaksana", DISDIK.code),
     _official("petugas", "Petugas Layanan Informasi", "petugas_layanan"),
     _official("atasan", "Sekretaris Daerah (Atasan PPID)", "atasan_ppid"),
     _official("tim.pertimbangan", "Tim Pertimbangan", "tim_pertimbangan"),

@@ -1,0 +1,1 @@
+"""Exempted information (DIK) and consequence tests."""

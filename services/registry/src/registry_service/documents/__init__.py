@@ -1,0 +1,1 @@
+"""Documents of DIP and DIK entries in the object store."""

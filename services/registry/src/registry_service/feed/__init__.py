@@ -1,0 +1,1 @@
+"""The DIP changes feed and the exports for aggregators."""

@@ -1,0 +1,39 @@
+"""Fixtures of the documents tests: the registry on a local folder or on moto's S3."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.registry.documents.support import Docs, serve_docs
+from tests.registry.harness import AuthStack
+from tests.registry.s3 import moto_server, s3_overrides
+from tests.support.procs import Proc
+
+__all__ = ["moto_server"]  # the session fixture, shared with tests/registry/storage
+
+
+@pytest.fixture
+async def docs(
+    auth_stack: AuthStack, registry_database: str, tmp_path: Path
+) -> AsyncIterator[Docs]:
+    """The registry on a local folder (the periodic sweeper off: tests run it themselves)."""
+    async with serve_docs(
+        auth_stack, registry_database, storage_dir=tmp_path / "objects", sweep_interval_seconds=0
+    ) as running:
+        yield running
+
+
+@pytest.fixture
+async def s3_docs(
+    auth_stack: AuthStack, registry_database: str, moto_server: Proc
+) -> AsyncIterator[Docs]:
+    """The registry on a fresh bucket of moto's S3 server (created by the lifespan)."""
+    bucket = f"terbuka-docs-{secrets.token_hex(6)}"
+    async with serve_docs(
+        auth_stack, registry_database, sweep_interval_seconds=0, **s3_overrides(moto_server, bucket)
+    ) as running:
+        yield running

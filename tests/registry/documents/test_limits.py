@@ -8,6 +8,9 @@ import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from registry_service.documents.models import Document
+from registry_service.storage import S3Store
+
 from tests.registry.documents.support import (
     Docs,
     all_keys,
@@ -23,8 +26,9 @@ from tests.registry.storage.support import MiB, RssSampler
 
 BOUNDARY = "terbuka-large-upload"
 LARGE = 200 * MiB
-# Measured well under this; the file is 200 MiB.
+# Measured well under these; the file is 200 MiB. On S3, minio holds a few parts in flight.
 MAX_GROWTH = 48 * MiB
+MAX_GROWTH_S3 = 96 * MiB
 
 
 def _opening(filename: str) -> bytes:
@@ -64,7 +68,8 @@ def multipart_headers(headers: dict[str, str]) -> dict[str, str]:
     return {**headers, "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
 
 
-async def test_a_large_upload_streams_with_flat_memory(docs: Docs, minter: Minter) -> None:
+async def upload_large(docs: Docs, minter: Minter, total: int, max_growth: int) -> Document:
+    """Stream a `total`-byte PDF through the upload route; memory must stay flat."""
     editor = minter.official(demo_account("ppid.dinkes"))
     entry_id = await dip_entry(docs.database_url)
     expected = hashlib.sha256()
@@ -73,18 +78,31 @@ async def test_a_large_upload_streams_with_flat_memory(docs: Docs, minter: Minte
 
     created = await docs.client.post(
         dip_path(entry_id),
-        content=streamed_pdf(LARGE, sampler, expected),
+        content=streamed_pdf(total, sampler, expected),
         headers=multipart_headers(editor),
-        timeout=120,
+        timeout=300,
     )
 
     assert created.status_code == 201, created.text
-    assert created.json()["size"] == LARGE
+    assert created.json()["size"] == total
     assert created.json()["sha256"] == expected.hexdigest()
     assert created.json()["title"] == "Berkas besar"
-    assert sampler.growth < MAX_GROWTH, f"RSS grew by {sampler.growth / MiB:.0f} MiB"
+    assert sampler.growth < max_growth, f"RSS grew by {sampler.growth / MiB:.0f} MiB"
     (row,) = await document_rows(docs.database_url, entry_id)
+    return row
+
+
+async def test_a_large_upload_streams_with_flat_memory(docs: Docs, minter: Minter) -> None:
+    row = await upload_large(docs, minter, LARGE, MAX_GROWTH)
     assert (docs.settings.storage_dir / row.object_key).stat().st_size == LARGE
+
+
+async def test_a_large_upload_to_s3_streams_with_flat_memory(s3_docs: Docs, minter: Minter) -> None:
+    """The same through minio to the real S3 endpoint (moto's server)."""
+    row = await upload_large(s3_docs, minter, LARGE, MAX_GROWTH_S3)
+    store = s3_docs.store
+    assert isinstance(store, S3Store)
+    assert store.client.stat_object(store.bucket, row.object_key).size == LARGE
 
 
 async def test_over_the_limit_is_413_and_nothing_is_stored(

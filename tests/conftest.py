@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import Callable, Iterator
 
 import pytest
 
+from tests.support.authstack import AuthStack, Minter, auth_process, read_minter, seed_demo
 from tools import devdb
 from tools.services import SERVICES, App, migrate
 
@@ -38,3 +41,23 @@ def migrated_database(fresh_database: Callable[[str], str]) -> Callable[[str], s
         return url
 
     return make
+
+
+@pytest.fixture(scope="session")
+def auth_stack(
+    migrated_database: Callable[..., str], pg_server: devdb.Server
+) -> Iterator[AuthStack]:
+    """One auth service (a process) for the registry and requests suites, with the demo data."""
+    # The pid keeps concurrent test runs on one PostgreSQL out of each other's way.
+    suffix = f"_for_services_{os.getpid()}"
+    url = migrated_database("auth", suffix=suffix)
+    seed_demo(url)
+    minter = asyncio.run(read_minter(url))
+    with auth_process(url) as proc:
+        yield AuthStack(proc=proc, database_url=url, minter=minter)
+    devdb.drop_database(pg_server, f"terbuka_test_auth{suffix}")
+
+
+@pytest.fixture
+def minter(auth_stack: AuthStack) -> Minter:
+    return auth_stack.minter

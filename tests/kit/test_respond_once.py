@@ -128,3 +128,42 @@ async def test_a_failed_produce_leaves_the_key_free(
             text("SELECT count(*) FROM idempotency_keys WHERE key = :k"), {"k": key}
         )
         assert left.scalar_one() == 0  # rolled back with the request's transaction
+
+
+@router.post("/v1/tickets", status_code=201)
+async def open_ticket(
+    request: Request, session: SessionDep, idempotency_key: IdempotencyKeyHeader = None
+) -> JSONResponse:
+    def secret_of(ticket_id: str) -> str:
+        return f"derived-from-{ticket_id}"
+
+    async def produce() -> Outcome:
+        ticket_id = str(uuid.uuid4())
+        shown = {"id": ticket_id, "secret": secret_of(ticket_id)}
+        return Outcome(201, shown, replay={"id": ticket_id})
+
+    return await respond_once(
+        request,
+        session,
+        scope="test:tickets",
+        key=idempotency_key,
+        produce=produce,
+        on_replay=lambda stored: {**stored, "secret": secret_of(stored["id"])},
+    )
+
+
+async def test_on_replay_rebuilds_what_was_not_stored(
+    settings: ServiceSettings, kit_engine: AsyncEngine
+) -> None:
+    key = uuid.uuid4().hex
+    async with serving(build_app(settings, [router])) as client:
+        first = await client.post("/v1/tickets", headers={"Idempotency-Key": key})
+        retry = await client.post("/v1/tickets", headers={"Idempotency-Key": key})
+    assert first.status_code == retry.status_code == 201
+    assert retry.json() == first.json()
+    assert first.json()["secret"] == f"derived-from-{first.json()['id']}"
+    async with kit_engine.connect() as conn:
+        stored = await conn.execute(
+            text("SELECT response_body FROM idempotency_keys WHERE key = :k"), {"k": key}
+        )
+        assert stored.scalar_one() == {"id": first.json()["id"]}

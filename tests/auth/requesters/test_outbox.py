@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from auth_service.main import create_app
-from auth_service.outbox import drain_once, enqueue_email
 from ppid_kit.db import create_engine
+from ppid_kit.outbox import drain_once, enqueue_email
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from tests.auth.requesters.support import auth_settings, execute, fetch, private_suffix
@@ -103,7 +103,7 @@ async def test_a_rolled_back_change_sends_nothing(database_url: str, smtp: SmtpS
 async def test_an_smtp_outage_keeps_the_message_pending_until_the_server_is_back(
     database_url: str, smtp: SmtpServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="auth_service.outbox")
+    caplog.set_level(logging.INFO, logger="ppid_kit.outbox")
     to, subject = f"{unique('sabar')}@example.id", unique("Gangguan")
     smtp.stop()
     settings = auth_settings(database_url, smtp, outbox_max_attempts=10_000)
@@ -189,7 +189,7 @@ async def test_the_worker_survives_a_database_outage(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The worker starts while its database does not exist yet, and delivers once it does."""
-    caplog.set_level(logging.WARNING, logger="auth_service.outbox")
+    caplog.set_level(logging.WARNING, logger="ppid_kit.outbox")
     suffix = private_suffix("outage")
     name = f"terbuka_test_auth{suffix}"
     url = pg_server.database_url(name)

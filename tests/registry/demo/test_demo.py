@@ -10,10 +10,10 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
+from ppid_kit.storage import make_store
 from registry_service.demo.__main__ import main
 from registry_service.demo.data import UNIT_CODES
 from registry_service.settings import RegistrySettings
-from registry_service.storage import make_store
 
 from tests.registry.harness import DINKES_ID, ROOT_ID, AuthStack
 from tests.services.support import CURSOR_SECRET, database_session

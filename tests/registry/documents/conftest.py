@@ -10,8 +10,8 @@ import pytest
 
 from tests.registry.documents.support import Docs, serve_docs
 from tests.registry.harness import AuthStack
-from tests.registry.s3 import moto_server, s3_overrides
 from tests.support.procs import Proc
+from tests.support.s3 import moto_server, s3_overrides
 
 __all__ = ["moto_server"]  # the session fixture, shared with tests/registry/storage
 

@@ -12,15 +12,15 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
+from ppid_kit.storage import ObjectStore, make_store
 from registry_service.dik.models import Conclusion, DikEntry, ExemptionGround
 from registry_service.documents.models import Document
 from registry_service.feed.models import DipChange
 from registry_service.models import DipCategory, DipEntry, DipStatus
 from registry_service.settings import RegistrySettings
-from registry_service.storage import ObjectStore, make_store
 from sqlmodel import col
 
-from tests.registry.harness import DINKES_ID, ROOT_ID, AuthStack, serve_registry
+from tests.registry.harness import DINKES_ID, ROOT_ID, AuthStack, registry_settings, serve_registry
 from tests.registry.storage.support import all_keys
 from tests.services.support import database_session
 
@@ -39,7 +39,7 @@ class Docs:
 
 @contextlib.asynccontextmanager
 async def serve_docs(auth: AuthStack, database_url: str, **overrides: Any) -> AsyncIterator[Docs]:
-    settings = auth.registry_settings(database_url, **overrides)
+    settings = registry_settings(auth, database_url, **overrides)
     async with serve_registry(settings) as client:
         yield Docs(client, make_store(settings), database_url, settings)
 

@@ -8,8 +8,8 @@ import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+from ppid_kit.storage import S3Store
 from registry_service.documents.models import Document
-from registry_service.storage import S3Store
 
 from tests.registry.documents.support import (
     Docs,

@@ -18,9 +18,9 @@ from tests.registry.documents.support import (
     upload,
 )
 from tests.registry.harness import AuthStack, Minter, demo_account
-from tests.registry.s3 import s3_overrides_at
 from tests.registry.storage.support import read_all
 from tests.support.procs import free_port
+from tests.support.s3 import s3_overrides_at
 
 
 async def test_s3_round_trip_redirects_to_a_presigned_url_that_serves_the_bytes(

@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ppid_kit.db import create_engine
+from ppid_kit.storage import LocalStore, ObjectStore, generate_dated_key, key_created_at
 from registry_service.documents.models import Document
 from registry_service.documents.sweep import sweep
-from registry_service.storage import LocalStore, ObjectStore, generate_dated_key, key_created_at
 
 from tests.registry.documents.support import Docs, all_keys, dip_entry, serve_docs
 from tests.registry.harness import AuthStack

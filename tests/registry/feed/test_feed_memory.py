@@ -24,7 +24,7 @@ from registry_service.models import DipEntry
 from starlette.types import ASGIApp, Message
 
 from tests.registry.feed.support import engine_for
-from tests.registry.harness import DINKES_ID, ROOT_ID, AuthStack
+from tests.registry.harness import DINKES_ID, ROOT_ID, AuthStack, registry_settings
 from tests.support.lifespan import in_lifespan
 
 SMALL, LARGE = 2000, 8000
@@ -41,8 +41,8 @@ MiB = 1024 * 1024
 async def app(
     auth_stack: AuthStack, registry_database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[ASGIApp]:
-    settings = auth_stack.registry_settings(
-        registry_database, storage_dir=tmp_path_factory.mktemp("objects")
+    settings = registry_settings(
+        auth_stack, registry_database, storage_dir=tmp_path_factory.mktemp("objects")
     )
     async with in_lifespan(create_app(settings)) as running:
         yield running

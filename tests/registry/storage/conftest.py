@@ -6,11 +6,11 @@ import secrets
 from pathlib import Path
 
 import pytest
+from ppid_kit.storage import LocalStore, ObjectStore, S3Store, make_store
 from registry_service.settings import RegistrySettings
-from registry_service.storage import LocalStore, ObjectStore, S3Store, make_store
 
-from tests.registry.s3 import moto_server, s3_settings
 from tests.support.procs import Proc
+from tests.support.s3 import moto_server, s3_overrides
 
 __all__ = ["moto_server"]  # the session fixture, shared with tests/registry/documents
 
@@ -23,7 +23,8 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
         assert isinstance(built, LocalStore)
     else:
         moto: Proc = request.getfixturevalue("moto_server")
-        built = make_store(s3_settings(moto, f"terbuka-test-{secrets.token_hex(6)}"))
+        bucket = f"terbuka-test-{secrets.token_hex(6)}"
+        built = make_store(RegistrySettings(**s3_overrides(moto, bucket)))
         assert isinstance(built, S3Store)
         await built.ensure_bucket()
     return built

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import AsyncIterator
 
 import psutil
-from registry_service.storage import ObjectStore
+from ppid_kit.storage import ObjectStore
 
 MiB = 1024 * 1024
 

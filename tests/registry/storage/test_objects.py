@@ -9,8 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from registry_service.settings import RegistrySettings
-from registry_service.storage import (
+from ppid_kit.storage import (
     InvalidKeyError,
     LocalStore,
     ObjectNotFoundError,
@@ -18,7 +17,8 @@ from registry_service.storage import (
     S3Store,
     generate_key,
 )
-from registry_service.storage.factory import make_store
+from ppid_kit.storage.factory import make_store
+from registry_service.settings import RegistrySettings
 
 from tests.registry.storage.support import MiB, all_keys, chunks_of, read_all
 

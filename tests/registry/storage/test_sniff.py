@@ -6,7 +6,7 @@ import io
 import zipfile
 
 import pytest
-from registry_service.storage import ALLOWED_TYPES, SNIFF_BYTES, sniff_content_type
+from ppid_kit.storage import ALLOWED_TYPES, SNIFF_BYTES, sniff_content_type
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 OOXML = "application/vnd.openxmlformats-officedocument"

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from registry_service.storage import (
+from ppid_kit.storage import (
     LocalStore,
     ObjectStore,
     ObjectTooLargeError,

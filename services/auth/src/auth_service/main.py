@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from ppid_kit.app import create_service_app
+from ppid_kit.outbox import outbox_lifespan
 
 from auth_service.accounts.routes import router as accounts_router
 from auth_service.clients.routes import router as clients_router
 from auth_service.grants.routes import router as grants_router
 from auth_service.lifespan import compose_lifespans
-from auth_service.outbox import outbox_lifespan
 from auth_service.requesters.routes import router as requesters_router
 from auth_service.settings import AuthSettings
 from auth_service.tokens.lifespan import tokens_lifespan

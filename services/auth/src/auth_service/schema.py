@@ -6,12 +6,12 @@ Each domain package adds its tables here.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from ppid_kit.outbox.models import OutboxMessage
 from sqlmodel import SQLModel
 
 from auth_service.accounts.models import LoginFailure, MfaRecoveryCode, User
 from auth_service.clients.models import ApiClient
 from auth_service.grants.models import GrantRow
-from auth_service.outbox.models import OutboxMessage
 from auth_service.requesters.models import EmailToken, RequesterProfile
 from auth_service.tokens.models import RefreshToken, SigningKey
 from auth_service.units.models import Unit

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ipaddress import ip_network
 
+from ppid_kit.outbox.settings import MailSettings
 from ppid_kit.settings import ServiceSettings
 from pydantic import Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import SettingsConfigDict
@@ -12,8 +13,8 @@ from pydantic_settings import SettingsConfigDict
 DEV_KEY_ENCRYPTION_KEY = "ZGV2LW9ubHktdGVyYnVrYS1rZXktZW5jcnlwdGlvbiE="
 
 
-class AuthSettings(ServiceSettings):
-    """`AUTH_DATABASE_URL`, `AUTH_CURSOR_SECRET`, … (common fields from the kit)."""
+class AuthSettings(ServiceSettings, MailSettings):
+    """`AUTH_DATABASE_URL`, `AUTH_SMTP_HOST`, … (common and mail fields from the kit)."""
 
     model_config = SettingsConfigDict(env_prefix="AUTH_")
 
@@ -31,21 +32,10 @@ class AuthSettings(ServiceSettings):
     # `python -m auth_service.demo` seeds demo data only when this is set (AUTH_DEMO=1).
     demo: bool = False
 
-    # Email to requesters: links point to the front-end, which posts the token back.
+    # Email to requesters: links point to the front-end, which posts the token back. The
+    # SMTP server and the outbox's retries are the kit's `MailSettings` (AUTH_SMTP_HOST, …).
     email_link_base: str = "http://127.0.0.1:8000/verify"
     password_reset_link_base: str = "http://127.0.0.1:8000/reset-password"  # noqa: S105 (a URL)
-    smtp_host: str = "127.0.0.1"
-    smtp_port: int = 25
-    smtp_username: str | None = None
-    smtp_password: SecretStr | None = None
-    smtp_starttls: bool = False
-    mail_from: str = "PPID Terbuka <noreply@terbuka.invalid>"
-    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
-    outbox_poll_seconds: float = Field(default=2.0, gt=0)
-    # Retries of a message: base * 2**(attempt-1) seconds, capped; then it is given up.
-    outbox_max_attempts: int = Field(default=8, gt=0)
-    outbox_backoff_base_seconds: float = Field(default=30.0, gt=0)
-    outbox_backoff_max_seconds: float = Field(default=3600.0, gt=0)
 
     # Login protection.
     lockout_threshold: int = Field(default=5, gt=0)

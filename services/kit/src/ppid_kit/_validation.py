@@ -112,8 +112,20 @@ def translate_error(error: Mapping[str, Any]) -> tuple[str, str, str]:
             msg = None
     if msg is None:  # custom validators and rare types: pydantic's English text for both
         text = str(error.get("msg", "Invalid value."))
-        msg = (text, text)
+        msg = _INVALID if _echoes(text, error.get("input")) else (text, text)
     return field, msg[0], msg[1]
+
+
+_INVALID: _Msg = ("Nilai tidak valid.", "Invalid value.")
+
+
+def _echoes(text: str, value: Any) -> bool:
+    """The message repeats a submitted value (a NIK, a phone…, or one inside the input)."""
+    if isinstance(value, Mapping):
+        return any(_echoes(text, item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_echoes(text, item) for item in value)
+    return isinstance(value, str | int | float) and str(value) != "" and str(value) in text
 
 
 def _ctx_value(value: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
@@ -150,17 +150,21 @@ async def respond_once(
     key: str | None,
     produce: Callable[[], Awaitable[Outcome]],
     fingerprinted: bytes | None = None,
+    on_replay: Callable[[Any], Any] | None = None,
 ) -> JSONResponse:
     """Answer a create at most once per `key`: claim, `produce()`, complete, respond.
 
     Without a key, `produce()` runs every time. `fingerprinted` replaces the request
-    body in the fingerprint (e.g. to leave a password out of it).
+    body in the fingerprint (e.g. to leave a password out of it). `on_replay` turns the
+    stored body into the one a retry gets (e.g. a secret derived again, never stored).
     """
     if key is not None:
         body = await request.body() if fingerprinted is None else fingerprinted
         digest = fingerprint(request.method, request.url.path, body)
         stored = await claim(session, scope=scope, key=key, fingerprint=digest)
         if stored is not None:
+            if on_replay is not None:
+                stored = replace(stored, body=on_replay(stored.body))
             return stored.to_response()
     outcome = await produce()
     if key is not None:

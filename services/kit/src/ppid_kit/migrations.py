@@ -12,8 +12,11 @@ Its first revision:
     def downgrade() -> None:
         drop_kit_tables()
 
-The columns are spelled out here rather than taken from `tables.py`: a migration
-must keep creating what it created on the day it was written.
+A service that sends email through `ppid_kit.outbox` creates its table in a revision
+with `create_outbox_table()` (and `drop_outbox_table()` in the downgrade).
+
+The columns are spelled out here rather than taken from `tables.py` or the models: a
+migration must keep creating what it created on the day it was written.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from ppid_kit.db import create_engine
+from ppid_kit.models import values_in
 from ppid_kit.tables import KIT_TABLES
 
 _APPEND_ONLY_FUNCTION = """
@@ -92,6 +96,47 @@ def drop_kit_tables() -> None:
     op.drop_table("audit_log")  # drops its indexes and triggers with it
     op.execute("DROP FUNCTION IF EXISTS ppid_audit_log_append_only()")
     op.drop_table("idempotency_keys")
+
+
+# Frozen copies of `ppid_kit.outbox.models`' enums as `create_outbox_table` creates them.
+_OUTBOX_KINDS = ("email",)
+_OUTBOX_STATUSES = ("pending", "sent", "failed")
+
+
+def create_outbox_table() -> None:
+    """`outbox_messages` and its poll index, as `ppid_kit.outbox.OutboxMessage` maps them."""
+    op.create_table(
+        "outbox_messages",
+        timestamp_column("created_at"),
+        sa.Column("id", sa.Uuid(), primary_key=True),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("recipient", sa.String(320), nullable=True),
+        sa.Column("subject", sa.String(255), nullable=False),
+        sa.Column("body_text", sa.Text(), nullable=True),
+        sa.Column("body_html", sa.Text(), nullable=True),
+        sa.Column("status", sa.String(32), nullable=False, server_default="pending"),
+        sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"),
+        timestamp_column("next_attempt_at"),
+        sa.Column("last_error", sa.String(255), nullable=True),
+        sa.Column("sent_at", _tz(), nullable=True),
+        sa.CheckConstraint(values_in("kind", _OUTBOX_KINDS), name="ck_outbox_messages_kind"),
+        sa.CheckConstraint(values_in("status", _OUTBOX_STATUSES), name="ck_outbox_messages_status"),
+        # Only a pending message may hold personal data; a sent or failed one is blanked.
+        sa.CheckConstraint(
+            "(status = 'pending') = (recipient IS NOT NULL AND body_text IS NOT NULL)",
+            name="ck_outbox_messages_blanked",
+        ),
+    )
+    op.create_index(
+        "ix_outbox_messages_due",
+        "outbox_messages",
+        ["next_attempt_at"],
+        postgresql_where=sa.text("status = 'pending'"),
+    )
+
+
+def drop_outbox_table() -> None:
+    op.drop_table("outbox_messages")  # drops its index with it
 
 
 def timestamp_column(name: str) -> sa.Column[datetime]:

@@ -44,6 +44,13 @@ class UnitNode:
     parent_id: uuid.UUID | None
     root_id: uuid.UUID
     is_active: bool
+    # Known when the tree came from auth's JSON (not from bare rows): the registration
+    # numbers and the calendar of the requests service use them.
+    code: str = ""
+    name: str = ""
+    time_zone: str | None = None
+    # The PPID office's public address (UU Pasal 13), for officials' deadline reminders.
+    contact_email: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,6 +91,10 @@ class UnitTree:
                 None if unit["parent_id"] is None else uuid.UUID(unit["parent_id"]),
                 uuid.UUID(unit["root_id"]),
                 bool(unit["is_active"]),
+                str(unit.get("code") or ""),
+                str(unit.get("name") or ""),
+                unit.get("time_zone"),
+                unit.get("contact_email") or None,
             )
             for unit in units
         )
@@ -108,6 +119,9 @@ class UnitTree:
 
     def root_of(self, unit_id: uuid.UUID) -> uuid.UUID:
         return self.nodes[unit_id].root_id
+
+    def node(self, unit_id: uuid.UUID) -> UnitNode:
+        return self.nodes[unit_id]
 
     def is_active(self, unit_id: uuid.UUID) -> bool:
         return self.nodes[unit_id].is_active

@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, datetime
 
 from ppid_kit.audit import write_audit
+from ppid_kit.outbox.repository import cancel_pending_to
 from ppid_kit.problems import FORBIDDEN, NOT_FOUND, RATE_LIMITED, ProblemError, Text
 from ppid_kit.tokens import Claims
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +19,6 @@ from auth_service.accounts import errors, lockout
 from auth_service.accounts.models import User
 from auth_service.accounts.passwords import verify_password
 from auth_service.accounts.service import LoginRefused, count_failure, refuse_while_locked
-from auth_service.outbox.repository import cancel_pending_to
 from auth_service.requesters import emails, repository, service
 from auth_service.requesters.models import ProfileUpdate, RequesterPublic, TokenPurpose
 from auth_service.settings import AuthSettings

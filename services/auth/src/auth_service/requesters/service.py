@@ -10,13 +10,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from ppid_kit.audit import write_audit
+from ppid_kit.outbox import enqueue_email
 from ppid_kit.problems import ProblemError, register_kind
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from auth_service.accounts import lockout
 from auth_service.accounts.models import User, UserKind
 from auth_service.accounts.passwords import check_password_policy, hash_password
-from auth_service.outbox import enqueue_email
 from auth_service.requesters import emails, repository
 from auth_service.requesters.models import PasswordResetConfirmation, Registration, TokenPurpose
 from auth_service.settings import AuthSettings

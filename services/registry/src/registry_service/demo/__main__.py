@@ -15,11 +15,11 @@ import sys
 from collections.abc import Sequence
 
 from ppid_kit.db import create_engine
+from ppid_kit.storage import make_store
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from registry_service.demo.seed import Summary, seed
 from registry_service.settings import RegistrySettings
-from registry_service.storage import make_store
 
 _REFUSAL = (
     "Refusing to seed demo data: set REGISTRY_DEMO=1 or pass --yes-demo "

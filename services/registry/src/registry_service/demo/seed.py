@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from ppid_kit.audit import write_audit
 from ppid_kit.demo import demo_id
+from ppid_kit.storage.base import ObjectStore
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -48,7 +49,6 @@ from registry_service.models import (
     VersionAction,
 )
 from registry_service.public import record_public_change
-from registry_service.storage.base import ObjectStore
 
 # Two seeders at once (two `make run`s) wait for each other instead of colliding.
 _SEED_LOCK = 0x7E5B_0C4A_DE30_0002

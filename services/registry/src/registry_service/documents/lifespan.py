@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 from ppid_kit.background import in_background
+from ppid_kit.storage import S3Store, make_store
 
 from registry_service.documents.sweep import sweep_forever
 from registry_service.settings import RegistrySettings
-from registry_service.storage import S3Store, make_store
 
 _log = logging.getLogger(__name__)
 

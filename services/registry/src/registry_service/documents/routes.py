@@ -16,6 +16,12 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from ppid_kit.etag import not_modified
 from ppid_kit.problems import NOT_FOUND, ProblemError, problem_responses
+from ppid_kit.storage import (
+    ALLOWED_TYPES,
+    ObjectNotFoundError,
+    ObjectStore,
+    content_disposition,
+)
 from ppid_kit.tokens import Claims, CurrentClaims, OptionalClaims
 from ppid_kit.unit_tree import UnitTree, UnitTreeDep
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -37,12 +43,6 @@ from registry_service.documents.service import (
     transaction,
 )
 from registry_service.settings import RegistrySettings
-from registry_service.storage import (
-    ALLOWED_TYPES,
-    ObjectNotFoundError,
-    ObjectStore,
-    content_disposition,
-)
 
 _log = logging.getLogger(__name__)
 

@@ -5,67 +5,46 @@ the upload streams from the request to the store under a generated, dated key, t
 one short transaction checks the entry again and inserts the row. When that
 transaction fails the object is deleted; whatever still escapes (a crash in
 between) is left to the sweeper, which removes objects that no row names.
-No database connection is held while bytes flow.
+No database connection is held while bytes flow (`ppid_kit.storage.upload`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
-import unicodedata
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-import anyio
 import sqlalchemy as sa
 from fastapi import Request
 from ppid_kit.audit import write_audit
 from ppid_kit.db import add_and_refresh
 from ppid_kit.problems import (
-    BAD_REQUEST,
     CONFLICT,
     NOT_FOUND,
-    PAYLOAD_TOO_LARGE,
-    UNSUPPORTED_MEDIA_TYPE,
     VALIDATION,
     FieldError,
     ProblemError,
     Text,
 )
+from ppid_kit.storage import ObjectStore
+from ppid_kit.storage.upload import GENERAL, Allowlist, Upload, delete_quietly
+from ppid_kit.storage.upload import receive_upload as receive_multipart
 from ppid_kit.tokens import Claims
 from ppid_kit.unit_tree import UnitTree
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
-from starlette.requests import ClientDisconnect
 
 from registry_service.access import Actor, is_official_of_root, require_editor
 from registry_service.dik.models import DikEntry, DikStatus
 from registry_service.documents.models import Document, DocumentKind
-from registry_service.documents.multipart import MultipartError, MultipartReader, boundary_of
 from registry_service.models import DipEntry, DipStatus
 from registry_service.public import record_public_change
-from registry_service.storage import (
-    SNIFF_BYTES,
-    ObjectStore,
-    ObjectTooLargeError,
-    StoredObject,
-    generate_dated_key,
-    sniff_content_type,
-)
-
-_log = logging.getLogger(__name__)
 
 OBJECT_PREFIX = "documents"
-FILE_FIELD = "file"
 FORM_FIELDS = frozenset({"title", "kind", "redacts_id"})
-FIELD_LIMIT = 4096  # bytes of one non-file form field
-MAX_PARTS = 16
-# What multipart framing and the small fields may add to the file's size.
-FORM_OVERHEAD = 64 * 1024
-FILENAME_LIMIT = 255
 TITLE_LIMIT = 255
 
 OwnerKind = Literal["dip", "dik"]
@@ -85,36 +64,10 @@ HAS_REDACTIONS = Text(
     "Dokumen ini memiliki versi tersamar (redaksi); hapus versi tersebut terlebih dahulu.",
     "This document has redacted versions; remove them first.",
 )
-NOT_MULTIPART = Text(
-    "Unggahan harus dikirim sebagai multipart/form-data.",
-    "Uploads must be sent as multipart/form-data.",
-)
-MALFORMED = Text(
-    "Badan permintaan multipart/form-data tidak sah.",
-    "The multipart/form-data body is malformed.",
-)
-TYPE_NOT_ALLOWED = Text(
-    "Jenis berkas tidak diizinkan. Yang diterima: PDF, dokumen perkantoran (Word, Excel, "
-    "PowerPoint, OpenDocument), CSV atau teks, gambar (PNG, JPEG, GIF, WebP), dan ZIP.",
-    "File type not allowed. Accepted: PDF, office documents (Word, Excel, PowerPoint, "
-    "OpenDocument), CSV or plain text, images (PNG, JPEG, GIF, WebP) and ZIP.",
-)
 OBJECT_MISSING = Text(
     "Berkas dokumen ini tidak tersedia.",
     "This document's file is not available.",
 )
-
-
-def too_large(max_bytes: int) -> ProblemError:
-    mib = max_bytes / (1024 * 1024)
-    return ProblemError(
-        PAYLOAD_TOO_LARGE,
-        Text(
-            f"Berkas melebihi batas unggahan {mib:g} MiB.",
-            f"The file exceeds the upload limit of {mib:g} MiB.",
-        ),
-        extra={"max_bytes": max_bytes},
-    )
 
 
 def _invalid(field: str, text: Text) -> ProblemError:
@@ -198,13 +151,8 @@ async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-async def discard(store: ObjectStore, key: str) -> None:
-    """Delete an object nobody names any more; a failure is logged (the sweeper retries)."""
-    with anyio.CancelScope(shield=True):
-        try:
-            await store.delete(key)
-        except Exception:
-            _log.exception("could not delete object %s; the sweeper will", key)
+# Delete an object nobody names any more; a failure is logged (the sweeper retries).
+discard = delete_quietly
 
 
 # --- The upload form -------------------------------------------------------------------
@@ -284,54 +232,13 @@ def parse_form(fields: Mapping[str, str], *, complete: bool = True) -> UploadFor
     return UploadForm(title=title, kind=kind, redacts_id=redacts_id)
 
 
-def clean_filename(raw: str) -> str:
-    """The client's filename as metadata: no path, no control characters, at most 255."""
-    name = raw.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
-    if not name or name in {".", ".."}:
-        return "dokumen"
-    if len(name) > FILENAME_LIMIT:
-        stem, dot, suffix = name.rpartition(".")
-        if dot and 0 < len(suffix) <= 16:
-            name = stem[: FILENAME_LIMIT - len(suffix) - 1] + "." + suffix
-        else:
-            name = name[:FILENAME_LIMIT]
-    return name
+# An upload read to its end: the form fields and the stored object.
+Received = Upload[UploadForm]
 
 
-@dataclass(frozen=True)
-class Received:
-    """An upload read to its end: the form fields and the stored object."""
-
-    form: UploadForm
-    stored: StoredObject
-    filename: str
-
-
-async def _store_file(reader: MultipartReader, store: ObjectStore, max_bytes: int) -> StoredObject:
-    """Sniff the file's first bytes, refuse what the allowlist lacks, stream the rest."""
-    body = reader.body()
-    head = bytearray()
-    async for chunk in body:  # the generator stays open after `break`
-        head += chunk
-        if len(head) >= SNIFF_BYTES:
-            break
-    if len(head) > max_bytes:
-        raise too_large(max_bytes)
-    content_type = sniff_content_type(bytes(head))
-    if content_type is None:
-        raise ProblemError(UNSUPPORTED_MEDIA_TYPE, TYPE_NOT_ALLOWED)
-
-    async def chunks() -> AsyncIterator[bytes]:
-        yield bytes(head)
-        async for more in body:
-            yield more
-
-    key = generate_dated_key(OBJECT_PREFIX)
-    try:
-        return await store.put_stream(key, chunks(), content_type=content_type, max_bytes=max_bytes)
-    except ObjectTooLargeError:
-        raise too_large(max_bytes) from None
+def _accepted(fields: Mapping[str, str]) -> Allowlist:
+    parse_form(fields, complete=False)  # refuse bad fields before the bytes flow
+    return GENERAL
 
 
 async def receive_upload(request: Request, store: ObjectStore, *, max_bytes: int) -> Received:
@@ -340,50 +247,15 @@ async def receive_upload(request: Request, store: ObjectStore, *, max_bytes: int
     Raises a problem (and leaves nothing stored) for a body that is not multipart (415),
     too large (413), of a type the allowlist lacks (415), malformed (400) or invalid (422).
     """
-    boundary = boundary_of(request.headers.get("content-type"))
-    if boundary is None:
-        raise ProblemError(UNSUPPORTED_MEDIA_TYPE, NOT_MULTIPART)
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes + FORM_OVERHEAD:
-        raise too_large(max_bytes)
-    reader = MultipartReader(request.stream(), boundary)
-    fields: dict[str, str] = {}
-    stored: StoredObject | None = None
-    filename: str | None = None
-    try:
-        parts = 0
-        while (part := await reader.next_part()) is not None:
-            parts += 1
-            if parts > MAX_PARTS:
-                raise MultipartError("too many parts")
-            if part.name == FILE_FIELD:
-                if stored is not None:
-                    raise _invalid(
-                        FILE_FIELD, Text("Unggah satu berkas saja.", "Upload one file only.")
-                    )
-                parse_form(fields, complete=False)  # fail before the bytes flow when we can
-                stored = await _store_file(reader, store, max_bytes)
-                filename = clean_filename(part.filename or "")
-                continue
-            value = await reader.read_value(FIELD_LIMIT)
-            if part.name in FORM_FIELDS:
-                if part.name in fields:
-                    raise _invalid(part.name, Text("Ruas ini terulang.", "Field repeated."))
-                try:
-                    fields[part.name] = value.decode("utf-8")
-                except UnicodeDecodeError:
-                    raise _invalid(
-                        part.name, Text("Harus teks UTF-8.", "Must be UTF-8 text.")
-                    ) from None
-        if stored is None or filename is None:
-            raise _invalid(FILE_FIELD, Text("Berkas wajib diunggah.", "A file is required."))
-        return Received(form=parse_form(fields), stored=stored, filename=filename)
-    except BaseException as exc:
-        if stored is not None:
-            await discard(store, stored.key)
-        if isinstance(exc, MultipartError | ClientDisconnect):
-            raise ProblemError(BAD_REQUEST, MALFORMED) from exc
-        raise
+    return await receive_multipart(
+        request,
+        store,
+        prefix=OBJECT_PREFIX,
+        max_bytes=max_bytes,
+        fields=FORM_FIELDS,
+        allowed=_accepted,
+        complete=lambda fields, _stored: parse_form(fields),
+    )
 
 
 # --- Writing rows ------------------------------------------------------------------------

@@ -22,13 +22,13 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from ppid_kit.background import reraise_if_cancelled
 from ppid_kit.db import create_engine
+from ppid_kit.storage import ObjectStore, key_created_at, make_store
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
 from registry_service.documents.models import Document
 from registry_service.documents.service import OBJECT_PREFIX
 from registry_service.settings import RegistrySettings
-from registry_service.storage import ObjectStore, key_created_at, make_store
 
 _log = logging.getLogger(__name__)
 BATCH = 500

@@ -12,8 +12,9 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
 from ppid_kit.models import CreatedAt, enum_type, values_in
-from sqlmodel import Field
 
 
 class MessageKind(StrEnum):
@@ -64,3 +65,7 @@ class OutboxMessage(CreatedAt, table=True):
     )
     last_error: str | None = Field(default=None, max_length=255)
     sent_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+# For a service's `schema.TABLES`: the outbox lives in the database of each service that sends.
+OUTBOX_TABLE: sa.Table = SQLModel.metadata.tables["outbox_messages"]

@@ -14,7 +14,7 @@ from anyio.abc import ObjectReceiveStream
 from minio import Minio
 from minio.error import S3Error
 
-from registry_service.storage.base import (
+from ppid_kit.storage.base import (
     CHUNK_SIZE,
     ObjectNotFoundError,
     ObjectTooLargeError,

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from auth_service.outbox.models import MessageKind, MessageStatus, OutboxMessage
+from ppid_kit.outbox.models import MessageKind, MessageStatus, OutboxMessage
 
 
 async def enqueue_email(

@@ -1,6 +1,6 @@
-"""A real S3 server on loopback (moto's), shared by the storage and the documents tests.
+"""A real S3 server on loopback (moto's), shared by the registry's and the requests' tests.
 
-Import the fixture into a conftest (`from tests.registry.s3 import moto_server`).
+Import the fixture into a conftest (`from tests.support.s3 import moto_server`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
-from registry_service.settings import RegistrySettings
 
 from tests.support.procs import Proc, free_port, running
 
@@ -26,12 +25,12 @@ def moto_server() -> Iterator[Proc]:
 
 
 def s3_overrides(moto: Proc, bucket: str) -> dict[str, Any]:
-    """Registry settings for a bucket on the moto server."""
+    """Storage settings (any service's) for a bucket on the moto server."""
     return s3_overrides_at(moto.url, bucket)
 
 
 def s3_overrides_at(endpoint: str, bucket: str) -> dict[str, Any]:
-    """Registry settings for a bucket at an S3 endpoint URL."""
+    """Storage settings (any service's) for a bucket at an S3 endpoint URL."""
     return {
         "storage_backend": "s3",
         "s3_endpoint": endpoint,  # http:// makes the client talk plain HTTP
@@ -40,7 +39,3 @@ def s3_overrides_at(endpoint: str, bucket: str) -> dict[str, Any]:
         "s3_bucket": bucket,
         "s3_region": "us-east-1",
     }
-
-
-def s3_settings(moto: Proc, bucket: str) -> RegistrySettings:
-    return RegistrySettings(**s3_overrides(moto, bucket))

@@ -14,16 +14,16 @@ from contextlib import asynccontextmanager
 from enum import Enum
 
 from fastapi import FastAPI
-from ppid_kit.background import in_background, reraise_if_cancelled
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from auth_service.outbox import repository
-from auth_service.outbox.models import OutboxMessage
-from auth_service.outbox.smtp import SERVER_DOWN, describe, is_permanent, send_email
-from auth_service.settings import AuthSettings
+from ppid_kit.background import in_background, reraise_if_cancelled
+from ppid_kit.outbox import repository
+from ppid_kit.outbox.models import OutboxMessage
+from ppid_kit.outbox.settings import MailSettings
+from ppid_kit.outbox.smtp import SERVER_DOWN, describe, is_permanent, send_email
 
-_log = logging.getLogger("auth_service.outbox")
+_log = logging.getLogger("ppid_kit.outbox")
 PASS_LIMIT = 100  # messages per pass: a long queue still yields to the poll sleep
 
 
@@ -34,7 +34,7 @@ class Outcome(Enum):
     SERVER_DOWN = "server_down"
 
 
-def _record_failure(message: OutboxMessage, exc: Exception, settings: AuthSettings) -> Outcome:
+def _record_failure(message: OutboxMessage, exc: Exception, settings: MailSettings) -> Outcome:
     error = describe(exc)
     attempts = message.attempts + 1
     if is_permanent(exc) or attempts >= settings.outbox_max_attempts:
@@ -55,7 +55,7 @@ def _record_failure(message: OutboxMessage, exc: Exception, settings: AuthSettin
     return Outcome.SERVER_DOWN if isinstance(exc, SERVER_DOWN) else Outcome.RETRY
 
 
-async def _process_next(engine: AsyncEngine, settings: AuthSettings) -> Outcome | None:
+async def _process_next(engine: AsyncEngine, settings: MailSettings) -> Outcome | None:
     """Lock, send and settle one due message in one transaction; None when none is due."""
     async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
         message = await repository.lock_next_due(session)
@@ -70,7 +70,7 @@ async def _process_next(engine: AsyncEngine, settings: AuthSettings) -> Outcome 
         return Outcome.SENT
 
 
-async def drain_once(engine: AsyncEngine, settings: AuthSettings) -> int:
+async def drain_once(engine: AsyncEngine, settings: MailSettings) -> int:
     """One pass: try each due message once (up to `PASS_LIMIT`); returns how many were sent.
 
     A pass stops early when the server is down: the other messages would fail the same way.
@@ -84,7 +84,7 @@ async def drain_once(engine: AsyncEngine, settings: AuthSettings) -> int:
     return sent
 
 
-async def run_worker(engine: AsyncEngine, settings: AuthSettings) -> None:
+async def run_worker(engine: AsyncEngine, settings: MailSettings) -> None:
     """Drain forever; a database or SMTP outage is logged and retried, never fatal."""
     while True:
         try:
@@ -99,6 +99,6 @@ async def run_worker(engine: AsyncEngine, settings: AuthSettings) -> None:
 async def outbox_lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Runs the worker while the app runs (a hook for `create_service_app(lifespan=...)`)."""
     settings = app.state.settings
-    assert isinstance(settings, AuthSettings)
+    assert isinstance(settings, MailSettings)
     async with in_background(run_worker(app.state.engine, settings), name="outbox-worker"):
         yield

@@ -6,7 +6,7 @@ import os
 from collections.abc import AsyncIterator
 
 import pytest
-from registry_service.documents.multipart import (
+from ppid_kit.multipart import (
     MultipartError,
     MultipartReader,
     Part,

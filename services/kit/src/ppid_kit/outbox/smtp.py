@@ -7,8 +7,8 @@ from email.utils import formatdate, make_msgid
 
 import aiosmtplib
 
-from auth_service.outbox.models import OutboxMessage
-from auth_service.settings import AuthSettings
+from ppid_kit.outbox.models import OutboxMessage
+from ppid_kit.outbox.settings import MailSettings
 
 # Errors that say "the server is unreachable or went away": the rest of a pass would fail too.
 SERVER_DOWN: tuple[type[BaseException], ...] = (
@@ -20,7 +20,7 @@ SERVER_DOWN: tuple[type[BaseException], ...] = (
 )
 
 
-def build_email(settings: AuthSettings, message: OutboxMessage) -> EmailMessage:
+def build_email(settings: MailSettings, message: OutboxMessage) -> EmailMessage:
     """A plain-text email, with an HTML alternative when the message has one."""
     if message.recipient is None or message.body_text is None:
         raise ValueError("an outbox message that was blanked cannot be sent")
@@ -37,7 +37,7 @@ def build_email(settings: AuthSettings, message: OutboxMessage) -> EmailMessage:
     return email
 
 
-async def send_email(settings: AuthSettings, message: OutboxMessage) -> None:
+async def send_email(settings: MailSettings, message: OutboxMessage) -> None:
     """Deliver `message` to the configured SMTP server; raises on any failure."""
     password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
     await aiosmtplib.send(

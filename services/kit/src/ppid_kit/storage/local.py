@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from anyio import to_thread
 
-from registry_service.storage.base import (
+from ppid_kit.storage.base import (
     CHUNK_SIZE,
     InvalidKeyError,
     ObjectNotFoundError,

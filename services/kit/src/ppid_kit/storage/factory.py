@@ -1,4 +1,4 @@
-"""Build the configured object store from the registry's settings."""
+"""Build the configured object store from a service's `StorageSettings`."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ from urllib.parse import urlsplit
 
 from minio import Minio
 
-from registry_service.settings import RegistrySettings
-from registry_service.storage.base import ObjectStore
-from registry_service.storage.local import LocalStore
-from registry_service.storage.s3 import S3Store
+from ppid_kit.storage.base import ObjectStore
+from ppid_kit.storage.local import LocalStore
+from ppid_kit.storage.s3 import S3Store
+from ppid_kit.storage.settings import StorageSettings
 
 
-def minio_client(settings: RegistrySettings) -> Minio:
-    """`REGISTRY_S3_ENDPOINT` is `host:port`, or a URL whose scheme overrides `S3_SECURE`."""
+def minio_client(settings: StorageSettings) -> Minio:
+    """`<PREFIX>S3_ENDPOINT` is `host:port`, or a URL whose scheme overrides `S3_SECURE`."""
     endpoint, secure = settings.s3_endpoint, settings.s3_secure
     if "://" in endpoint:
         parts = urlsplit(endpoint)
@@ -27,7 +27,7 @@ def minio_client(settings: RegistrySettings) -> Minio:
     )
 
 
-def make_store(settings: RegistrySettings) -> ObjectStore:
+def make_store(settings: StorageSettings) -> ObjectStore:
     """No I/O here: the S3 client connects on first use (call it in the lifespan)."""
     if settings.storage_backend == "s3":
         return S3Store(minio_client(settings), settings.s3_bucket)

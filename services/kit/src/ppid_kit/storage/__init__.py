@@ -1,6 +1,9 @@
-"""Object storage of the registry: a local-folder and an S3 backend behind one interface."""
+"""Object storage: a local-folder and an S3 backend behind one interface.
 
-from registry_service.storage.base import (
+`make_store(settings)` builds the one a service's `StorageSettings` configure.
+"""
+
+from ppid_kit.storage.base import (
     InvalidKeyError,
     ObjectNotFoundError,
     ObjectStore,
@@ -13,10 +16,11 @@ from registry_service.storage.base import (
     generate_key,
     key_created_at,
 )
-from registry_service.storage.factory import make_store, minio_client
-from registry_service.storage.local import LocalStore
-from registry_service.storage.s3 import S3Store
-from registry_service.storage.sniff import ALLOWED_TYPES, SNIFF_BYTES, sniff_content_type
+from ppid_kit.storage.factory import make_store, minio_client
+from ppid_kit.storage.local import LocalStore
+from ppid_kit.storage.s3 import S3Store
+from ppid_kit.storage.settings import StorageSettings
+from ppid_kit.storage.sniff import ALLOWED_TYPES, SNIFF_BYTES, sniff_content_type
 
 __all__ = [
     "ALLOWED_TYPES",
@@ -28,6 +32,7 @@ __all__ = [
     "ObjectTooLargeError",
     "S3Store",
     "StorageError",
+    "StorageSettings",
     "StorageUnavailableError",
     "StoredObject",
     "content_disposition",

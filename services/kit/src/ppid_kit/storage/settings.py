@@ -1,0 +1,32 @@
+"""Settings of the object store, a mixin for a service's settings.
+
+`class FooSettings(ServiceSettings, StorageSettings)` with `env_prefix="FOO_"` reads
+`FOO_STORAGE_BACKEND`, `FOO_S3_ENDPOINT`, …; a service overrides the defaults that
+should name it (`storage_dir`, `s3_bucket`) in its own class.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class StorageSettings(BaseSettings):
+    """Where objects live: the local folder on a single machine, S3 (MinIO) in a cluster."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    storage_backend: Literal["local", "s3"] = "local"
+    storage_dir: Path = Path("var/objects")
+    s3_endpoint: str = "127.0.0.1:9000"
+    s3_access_key: str = ""
+    s3_secret_key: SecretStr = SecretStr("")
+    s3_bucket: str = "terbuka-objects"
+    s3_secure: bool = True
+    # Set it: without a region minio asks the server before presigning.
+    s3_region: str = "us-east-1"
+    # Lifetime of the presigned GET URLs that S3 downloads redirect to.
+    presigned_url_seconds: int = Field(default=300, ge=1, le=7 * 24 * 3600)

@@ -51,6 +51,10 @@ def app_environment(database_urls: dict[str, str]) -> dict[str, str]:
         env[f"GATEWAY_{app.name.upper()}_URL"] = url_of(app)
     env["GATEWAY_JWKS_URL"] = f"{auth}/.well-known/jwks.json"
     env["REGISTRY_STORAGE_DIR"] = str(VAR / "objects")
+    # The requests service's private bucket (identity scans, delivered information).
+    env["REQUESTS_STORAGE_DIR"] = str(VAR / "request-objects")
+    registry = next(app for app in SERVICES if app.name == "registry")
+    env["REQUESTS_REGISTRY_URL"] = url_of(registry)
     return {**env, **os.environ}
 
 
@@ -141,7 +145,16 @@ def load_demo(env: dict[str, str]) -> str:
         capture_output=True,
         text=True,
     )
-    return done.stdout + registry.stdout
+    # The demo root's working calendar (policy, holidays of this year and the next).
+    calendar = subprocess.run(
+        [sys.executable, "-m", "requests_service.demo", "--yes-demo"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout + registry.stdout + calendar.stdout
 
 
 @contextlib.contextmanager

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ppid_kit.migrations import run_migrations
-from requests_service.models import CalendarDay
+from requests_service.schema import TABLES
 from requests_service.settings import RequestsSettings
 
-run_migrations(RequestsSettings().database_url, [CalendarDay.metadata.tables["calendar_days"]])
+run_migrations(RequestsSettings().database_url, TABLES)

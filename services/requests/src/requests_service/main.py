@@ -5,8 +5,13 @@ from __future__ import annotations
 from fastapi import FastAPI
 from ppid_kit.app import create_service_app
 
-from requests_service.routes import router as calendar_router
+from requests_service.calendar import routes as calendar
+from requests_service.files import routes as files
+from requests_service.intake import routes as intake
+from requests_service.lifespan import requests_lifespan
 from requests_service.settings import RequestsSettings
+from requests_service.tracking import routes as tracking
+from requests_service.workflow import routes as workflow
 
 DESCRIPTION = "Requests (permohonan), objections (keberatan), the working-day calendar, reports."
 
@@ -18,6 +23,8 @@ def create_app(settings: RequestsSettings | None = None) -> FastAPI:
         title="Terbuka requests",
         version="0.1.0",
         settings=settings if settings is not None else RequestsSettings(),
-        routers=[calendar_router],
+        # Fixed paths (/v1/requests/track, /mine, /fees/…) before /v1/requests/{id}.
+        routers=[calendar.router, intake.router, tracking.router, workflow.router, files.router],
         description=DESCRIPTION,
+        lifespan=requests_lifespan,
     )

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
-from requests_service import repository
-from requests_service.models import CalendarDay, CalendarDayKind
+from requests_service.calendar import repository
+from requests_service.calendar.models import CalendarDay, CalendarDayKind
 
 from tests.services.support import REQUESTS, Json, all_pages, database_session, serve, tamper
 

@@ -1,0 +1,1 @@
+"""The demo badan publik's working calendar for `make run` (`python -m requests_service.demo`)."""

@@ -1,0 +1,1 @@
+"""Intake: submission, registration numbers, tracking secrets, receipts (DOMAIN.md 8)."""

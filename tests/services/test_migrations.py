@@ -9,13 +9,14 @@ import sqlalchemy as sa
 from auth_service.schema import TABLES as AUTH_TABLES
 from ppid_kit.db import create_engine
 from registry_service.schema import TABLES as REGISTRY_TABLES
+from requests_service.schema import TABLES as REQUESTS_TABLES
 
 from tests.services.support import ALL_SERVICES, Service, alembic
 
 OWN_TABLES = {
     "auth": {table.name for table in AUTH_TABLES},
     "registry": {table.name for table in REGISTRY_TABLES},
-    "requests": {"calendar_days"},
+    "requests": {table.name for table in REQUESTS_TABLES},
 }
 KIT_TABLES = {"idempotency_keys", "audit_log"}
 

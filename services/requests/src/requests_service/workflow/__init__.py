@@ -1,0 +1,1 @@
+"""The request state machine (DOMAIN.md 9), written notices, refusal decrees and fees."""

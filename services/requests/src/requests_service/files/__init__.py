@@ -1,0 +1,1 @@
+"""Private files of requests: identity scans, powers of attorney, delivered information."""

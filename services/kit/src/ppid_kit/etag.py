@@ -59,6 +59,19 @@ def require_if_match(request: Request, current_etag: str) -> None:
         raise ProblemError(PRECONDITION_FAILED, headers={"ETag": current_etag})
 
 
+def json_bytes(content: Any) -> bytes:
+    """The compact JSON that `json_with_etag` sends and hashes."""
+    text = json.dumps(
+        jsonable_encoder(content), ensure_ascii=False, allow_nan=False, separators=(",", ":")
+    )
+    return text.encode()
+
+
+def json_etag(content: Any) -> str:
+    """The ETag `json_with_etag` gives `content`, so a write's `If-Match` can quote a GET's."""
+    return etag_for(json_bytes(content))
+
+
 def json_with_etag(
     request: Request,
     content: Any,
@@ -67,9 +80,7 @@ def json_with_etag(
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     """JSON response with a strong ETag; 304 when the client already has it."""
-    body = json.dumps(
-        jsonable_encoder(content), ensure_ascii=False, allow_nan=False, separators=(",", ":")
-    ).encode()
+    body = json_bytes(content)
     etag = etag_for(body)
     all_headers = {**(headers or {}), "ETag": etag}
     if cache_control is not None:

@@ -19,8 +19,5 @@ class RegistrySettings(ServiceSettings, StorageSettings):
     storage_dir: Path = Path("var/registry-objects")
     s3_bucket: str = "terbuka-registry"
     max_upload_bytes: int = Field(default=500 * 1024 * 1024, gt=0)
-    # The sweeper removes objects no document names once older than the grace period
-    # (an upload whose row is not committed yet is younger than that); 0 disables the
-    # periodic run in the service (the CLI still works).
-    sweep_grace_seconds: int = Field(default=3600, ge=0)
-    sweep_interval_seconds: float = Field(default=900, ge=0)
+    # The sweeper (`documents.sweep`) removes objects no document names once older than
+    # the grace period, with the kit's `sweep_*_seconds`.

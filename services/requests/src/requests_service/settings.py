@@ -26,10 +26,8 @@ class RequestsSettings(ServiceSettings, StorageSettings, MailSettings):
     storage_dir: Path = Path("var/requests-objects")
     s3_bucket: str = "terbuka-requests"
     max_upload_bytes: int = Field(default=200 * 1024 * 1024, gt=0)
-    # The files' sweeper (`files.sweep`): identity scans past the root's retention, objects
-    # of rows marked deleted, and objects no row names once older than the grace period.
-    sweep_interval_seconds: float = Field(default=900, ge=0)
-    sweep_grace_seconds: int = Field(default=3600, ge=0)
+    # The files' sweeper (`files.sweep`: identity scans past the root's retention, objects
+    # of rows marked deleted, old orphans) runs with the kit's `sweep_*_seconds`.
 
     # NIK at rest: AES-GCM under the key named `nik_key_id`; older keys stay for reading
     # (rotation: add a key, point nik_key_id at it). A keyed hash (HMAC-SHA-256) for lookup.

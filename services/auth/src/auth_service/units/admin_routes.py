@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
-from fastapi.encoders import jsonable_encoder
 from ppid_kit import idempotency, paging
 from ppid_kit.cursor import next_link
 from ppid_kit.db import SessionDep
-from ppid_kit.etag import etag_for, json_with_etag, require_if_match
+from ppid_kit.etag import json_etag, json_with_etag, require_if_match
 from ppid_kit.problems import NOT_FOUND, ProblemError, problem_responses
 from ppid_kit.tokens import CurrentClaims
 
@@ -36,14 +34,7 @@ _CREATED: dict[int | str, dict[str, Any]] = {
 
 def unit_etag(unit: Unit) -> str:
     """The ETag `GET /v1/units/{id}` sends: the same bytes as `json_with_etag` hashes."""
-    return etag_for(_json_bytes(UnitPublic.model_validate(unit).model_dump(mode="json")))
-
-
-def _json_bytes(content: Any) -> bytes:
-    text = json.dumps(
-        jsonable_encoder(content), ensure_ascii=False, allow_nan=False, separators=(",", ":")
-    )
-    return text.encode()
+    return json_etag(UnitPublic.model_validate(unit).model_dump(mode="json"))
 
 
 @router.post(
@@ -68,7 +59,7 @@ async def create_unit(
     async def produce() -> idempotency.Outcome:
         unit = await service.create_unit(session, body, claims)
         content = UnitPublic.model_validate(unit).model_dump(mode="json")
-        headers = {"Location": f"/v1/units/{unit.id}", "ETag": etag_for(_json_bytes(content))}
+        headers = {"Location": f"/v1/units/{unit.id}", "ETag": json_etag(content)}
         return idempotency.Outcome(201, content, headers)
 
     scope = f"auth:units:create:{claims.sub}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol, runtime_checkable
@@ -16,6 +16,7 @@ _KEY_RE = re.compile(rf"^{_SEGMENT}(/{_SEGMENT}){{0,15}}$")
 
 # Big enough to keep the per-chunk thread hop cheap, small enough to keep memory flat.
 CHUNK_SIZE = 1024 * 1024
+LIST_BATCH = 1000  # keys a backend's listing thread hands over at once
 
 
 class StorageError(Exception):
@@ -99,6 +100,19 @@ def key_created_at(key: str) -> datetime | None:
     except ValueError:
         return None
     return stamp + STAMP_RESOLUTION
+
+
+def batched(keys: Iterable[str], size: int = LIST_BATCH) -> Iterator[list[str]]:
+    """`keys` in lists of `size` (the last one shorter): a backend lists in a worker
+    thread and hands a batch at a time to `list_keys`."""
+    batch: list[str] = []
+    for key in keys:
+        batch.append(key)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def content_disposition(filename: str, *, inline: bool = False) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from collections.abc import AsyncIterator, Generator
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
@@ -18,12 +18,12 @@ from ppid_kit.storage.base import (
     ObjectNotFoundError,
     ObjectTooLargeError,
     StoredObject,
+    batched,
     check_key,
     check_prefix,
 )
 
 _TMP_DIR = ".tmp"  # a leading dot: no key can name it
-_LIST_BATCH = 1000
 
 
 class LocalStore:
@@ -118,25 +118,19 @@ class LocalStore:
     async def delete(self, key: str) -> None:
         await to_thread.run_sync(lambda: self._path(key).unlink(missing_ok=True))
 
-    def _walk(self, prefix: str) -> Generator[list[str]]:
+    def _walk(self, prefix: str) -> Iterator[str]:
         # Start at the deepest directory the prefix names; filter the rest by string prefix.
         start = self.root / prefix.rpartition("/")[0] if "/" in prefix else self.root
-        batch: list[str] = []
         for dirpath, dirnames, filenames in os.walk(start):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             rel_dir = Path(dirpath).relative_to(self.root).as_posix()
             for name in sorted(filenames):
                 key = name if rel_dir == "." else f"{rel_dir}/{name}"
                 if key.startswith(prefix) and not name.startswith("."):
-                    batch.append(key)
-                if len(batch) >= _LIST_BATCH:
-                    yield batch
-                    batch = []
-        if batch:
-            yield batch
+                    yield key
 
     async def list_keys(self, prefix: str = "") -> AsyncIterator[str]:
-        walker = self._walk(check_prefix(prefix))
+        walker = batched(self._walk(check_prefix(prefix)))
         no_more: list[str] = []
         while batch := await to_thread.run_sync(next, walker, no_more):
             for key in batch:

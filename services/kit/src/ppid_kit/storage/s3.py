@@ -20,6 +20,7 @@ from ppid_kit.storage.base import (
     ObjectTooLargeError,
     StorageUnavailableError,
     StoredObject,
+    batched,
     check_key,
     check_prefix,
     content_disposition,
@@ -28,7 +29,6 @@ from ppid_kit.storage.base import (
 # S3's smallest part is 5 MiB; minio holds about three parts in memory while uploading one.
 PART_SIZE = 8 * 1024 * 1024
 _MISSING = frozenset({"NoSuchKey", "NoSuchObject", "NotFound", "ResourceNotFound"})
-_LIST_BATCH = 1000
 
 
 class _ChunkReader:
@@ -207,19 +207,13 @@ class S3Store:
         check_key(key)
         await _run(self.client.remove_object, self.bucket, key)
 
-    def _batches(self, prefix: str) -> Iterator[list[str]]:
-        batch: list[str] = []
+    def _names(self, prefix: str) -> Iterator[str]:
         for obj in self.client.list_objects(self.bucket, prefix=prefix or None, recursive=True):
             if obj.object_name is not None:
-                batch.append(obj.object_name)
-            if len(batch) >= _LIST_BATCH:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+                yield obj.object_name
 
     async def list_keys(self, prefix: str = "") -> AsyncIterator[str]:
-        batches = self._batches(check_prefix(prefix))
+        batches = batched(self._names(check_prefix(prefix)))
         no_more: list[str] = []
         while batch := await _run(next, batches, no_more):
             for key in batch:

@@ -30,3 +30,8 @@ class StorageSettings(BaseSettings):
     s3_region: str = "us-east-1"
     # Lifetime of the presigned GET URLs that S3 downloads redirect to.
     presigned_url_seconds: int = Field(default=300, ge=1, le=7 * 24 * 3600)
+    # The sweeper (`ppid_kit.storage.sweep`) runs every interval (0: only by hand) and
+    # releases an object no row names once older than the grace period (an upload whose
+    # row is not committed yet is younger than that).
+    sweep_interval_seconds: float = Field(default=900, ge=0)
+    sweep_grace_seconds: int = Field(default=3600, ge=0)

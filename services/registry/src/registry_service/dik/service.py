@@ -10,17 +10,15 @@ had before.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi.encoders import jsonable_encoder
 from ppid_kit.audit import write_audit
 from ppid_kit.db import add_and_refresh
-from ppid_kit.etag import etag_for
+from ppid_kit.etag import json_etag
 from ppid_kit.problems import NOT_FOUND, VALIDATION, FieldError, ProblemError, Text, register_kind
 from ppid_kit.tokens import Claims
 from ppid_kit.unit_tree import UnitTree, units_with
@@ -84,14 +82,6 @@ EXEMPTED_FROM = "exempted_from_status"
 # ---- representations -------------------------------------------------------------
 
 
-def _json_bytes(content: Any) -> bytes:
-    """The bytes `json_with_etag` hashes, so a PATCH's If-Match matches the GET's ETag."""
-    text = json.dumps(
-        jsonable_encoder(content), ensure_ascii=False, allow_nan=False, separators=(",", ":")
-    )
-    return text.encode()
-
-
 async def dik_documents(session: AsyncSession, dik_id: uuid.UUID) -> list[Document]:
     stmt = (
         sa.select(Document)
@@ -110,7 +100,7 @@ async def managed(session: AsyncSession, entry: DikEntry) -> DikEntryManaged:
 
 
 def managed_etag(view: DikEntryManaged) -> str:
-    return etag_for(_json_bytes(view.model_dump(mode="json")))
+    return json_etag(view.model_dump(mode="json"))
 
 
 # ---- reading -----------------------------------------------------------------------

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from ppid_kit import paging
 from ppid_kit.audit import write_audit
 from ppid_kit.db import SessionDep, add_and_refresh
-from ppid_kit.etag import etag_for, json_with_etag, require_if_match
+from ppid_kit.etag import json_etag, json_with_etag, require_if_match
 from ppid_kit.problems import NOT_FOUND, ProblemError, Text, problem_responses
 from ppid_kit.tokens import CurrentClaims
 from ppid_kit.unit_tree import UnitTreeDep
@@ -41,14 +39,6 @@ _ETAG = {"ETag": {**_HEADER, "description": "Send it back in `If-Match` to repla
 _NO_SUCH_DECREE = Text("Keputusan penetapan DIP tidak ditemukan.", "No such DIP decree.")
 
 
-def _json_bytes(content: Any) -> bytes:
-    """The bytes `json_with_etag` hashes, so a PUT's `If-Match` is the GET's ETag."""
-    text = json.dumps(
-        jsonable_encoder(content), ensure_ascii=False, allow_nan=False, separators=(",", ":")
-    )
-    return text.encode()
-
-
 def _policy_public(root_id: uuid.UUID, policy: DipPolicy | None) -> DipPolicyPublic:
     if policy is None:  # no row: the defaults (DipPolicy's column defaults)
         return DipPolicyPublic(
@@ -62,7 +52,8 @@ def _policy_public(root_id: uuid.UUID, policy: DipPolicy | None) -> DipPolicyPub
 
 
 def _etag(model: DipPolicyPublic | DipDecreePublic) -> str:
-    return etag_for(_json_bytes(model.model_dump(mode="json")))
+    """The GET's ETag (`json_with_etag`), so a PUT's `If-Match` can quote it."""
+    return json_etag(model.model_dump(mode="json"))
 
 
 @router.get(

@@ -4,13 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
-from typing import Any
 
 import sqlalchemy as sa
-from fastapi.encoders import jsonable_encoder
-from ppid_kit.etag import etag_for
+from ppid_kit.etag import json_etag
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -81,9 +78,7 @@ def policy_public(policy: CalendarPolicy) -> CalendarPolicyPublic:
 
 def representation_etag(model: BaseModel) -> str:
     """The ETag `json_with_etag` gives `model`'s JSON, so `If-Match` can quote a GET's."""
-    content: Any = jsonable_encoder(model.model_dump(mode="json"))
-    body = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return etag_for(body.encode())
+    return json_etag(model.model_dump(mode="json"))
 
 
 async def bump_version(

@@ -13,7 +13,7 @@ import logging
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from ppid_kit.cursor import Page, next_link
 from ppid_kit.etag import json_with_etag
@@ -26,11 +26,11 @@ from ppid_kit.unit_tree import UnitTreeDep
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from requests_service.core.models import IDENTITY_FILE_KINDS, RequestFile, RequestFileKind
-from requests_service.core.repository import get_request
 from requests_service.core.views import RequestFilePublic
 from requests_service.files import service
-from requests_service.files.access import Caller, caller_of, check_may_upload, check_read
+from requests_service.files.access import Caller, check_may_upload, check_read
 from requests_service.identity import routes as identity
+from requests_service.intake.deps import TrackingSecretHeader
 from requests_service.settings import RequestsSettings
 
 _log = logging.getLogger(__name__)
@@ -39,15 +39,6 @@ router = APIRouter(tags=["requests"])
 
 RequestId = Annotated[uuid.UUID, Path(description="The request's id.")]
 FileId = Annotated[uuid.UUID, Path(description="The file's id.")]
-TrackingSecret = Annotated[
-    str | None,
-    Header(
-        alias="X-Tracking-Secret",
-        min_length=1,
-        max_length=128,
-        description="The tracking secret given at submission (instead of an account).",
-    ),
-]
 _STRING = {"schema": {"type": "string"}}
 PRIVATE = "no-store"
 
@@ -131,13 +122,11 @@ async def upload_request_file(
     request_id: RequestId,
     claims: OptionalClaims,
     tree: UnitTreeDep,
-    secret: TrackingSecret = None,
+    secret: TrackingSecretHeader = None,
 ) -> JSONResponse:
     engine, store, settings = _state(request)
     # Refuse before reading a byte of the body: unknown request, stranger, ended request.
-    async with service.transaction(engine) as session:
-        owner = await get_request(session, request_id)
-        caller = caller_of(claims, owner, tree, secret)
+    async with service.as_caller(engine, request_id, claims, tree, secret) as (_, owner, caller):
         check_may_upload(caller, owner)
     upload = await service.receive(
         request, store, caller, owner, max_bytes=settings.max_upload_bytes
@@ -176,12 +165,11 @@ async def list_request_files(
     tree: UnitTreeDep,
     paging: PagingDep,
     kind: Annotated[RequestFileKind | None, Query(description="Only this kind.")] = None,
-    secret: TrackingSecret = None,
+    secret: TrackingSecretHeader = None,
 ) -> Response:
     engine, _, _ = _state(request)
-    async with service.transaction(engine) as session:
-        owner = await get_request(session, request_id)
-        caller = caller_of(claims, owner, tree, secret)
+    async with service.as_caller(engine, request_id, claims, tree, secret) as found:
+        session, owner, caller = found
         stmt = service.files_query(owner, caller, kind)
         page = await keyset_page(session, stmt, Keyset(RequestFile, "created_at", "id"), paging)
     items = [file_public(file, caller).model_dump(mode="json") for file in page.items]
@@ -221,12 +209,11 @@ async def get_request_file_content(
     file_id: FileId,
     claims: OptionalClaims,
     tree: UnitTreeDep,
-    secret: TrackingSecret = None,
+    secret: TrackingSecretHeader = None,
 ) -> Response:
     engine, store, _ = _state(request)
-    async with service.transaction(engine) as session:
-        owner = await get_request(session, request_id)
-        caller = caller_of(claims, owner, tree, secret)
+    async with service.as_caller(engine, request_id, claims, tree, secret) as found:
+        session, owner, caller = found
         file = await service.load_file(session, owner, file_id)
         check_read(caller, file, owner)
         identity_kind = file.kind in IDENTITY_FILE_KINDS

@@ -68,6 +68,23 @@ async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+@contextlib.asynccontextmanager
+async def as_caller(
+    engine: AsyncEngine,
+    request_id: uuid.UUID,
+    claims: Claims | None,
+    tree: UnitTree,
+    secret: str | None,
+    *,
+    lock: bool = False,
+) -> AsyncIterator[tuple[AsyncSession, InformationRequest, Caller]]:
+    """A `transaction` with the request (404 when unknown; locked when `lock`) and who
+    asks about it (`caller_of`: 404 to strangers)."""
+    async with transaction(engine) as session:
+        owner = await get_request(session, request_id, for_update=lock)
+        yield session, owner, caller_of(claims, owner, tree, secret)
+
+
 def allowlist_for(kind: RequestFileKind) -> Allowlist:
     return SCAN_TYPES if kind in IDENTITY_FILE_KINDS else GENERAL
 
@@ -158,9 +175,8 @@ async def record_upload(
     upload: Upload[RequestFileKind],
 ) -> tuple[RequestFile, Caller]:
     """The row of a stored upload, in one transaction that checks request and caller again."""
-    async with transaction(engine) as session:
-        owner = await get_request(session, request_id, for_update=True)
-        caller = caller_of(claims, owner, tree, secret)
+    async with as_caller(engine, request_id, claims, tree, secret, lock=True) as found:
+        session, owner, caller = found
         check_upload(caller, owner, upload.form)
         stored = upload.stored
         file = RequestFile(

@@ -16,18 +16,14 @@ Runs in the service's lifespan every `REQUESTS_SWEEP_INTERVAL_SECONDS`, and by h
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import json
 import logging
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from ppid_kit.audit import write_audit
-from ppid_kit.background import reraise_if_cancelled
-from ppid_kit.db import create_engine
-from ppid_kit.storage import ObjectStore, key_created_at, make_store
+from ppid_kit.storage import ObjectStore
+from ppid_kit.storage.sweep import delete_object, listed, past_grace, sweep_command
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
@@ -42,7 +38,7 @@ from requests_service.files.service import OBJECT_PREFIX, transaction
 from requests_service.settings import RequestsSettings
 
 _log = logging.getLogger(__name__)
-BATCH = 500
+BATCH = 500  # expired files marked deleted in one transaction
 DEFAULT_RETENTION_DAYS: int = RequestPolicy.model_fields["scan_retention_days"].default
 
 
@@ -92,17 +88,6 @@ async def _expire_batch(engine: AsyncEngine, now: datetime) -> list[str]:
     return [file.storage_key for file, _ in rows]
 
 
-async def _delete(store: ObjectStore, key: str, report: SweepReport) -> None:
-    try:
-        await store.delete(key)
-    except Exception as exc:
-        reraise_if_cancelled(exc)
-        report.failed += 1
-        _log.exception("sweeper could not delete %s", key)
-    else:
-        report.deleted += 1
-
-
 async def expire_scans(
     store: ObjectStore, engine: AsyncEngine, report: SweepReport, *, now: datetime, dry_run: bool
 ) -> None:
@@ -115,7 +100,7 @@ async def expire_scans(
     while keys := await _expire_batch(engine, now):
         report.expired += len(keys)
         for key in keys:  # committed: no live row names them any more
-            await _delete(store, key, report)
+            await delete_object(store, key, report, dry_run=False)
         if len(keys) < BATCH:
             return
 
@@ -138,35 +123,13 @@ async def release_objects(
     dry_run: bool,
 ) -> None:
     """Objects of rows marked deleted, and old enough objects no row names, go."""
-
-    async def settle(keys: list[str]) -> None:
+    async for keys in listed(store, f"{OBJECT_PREFIX}/", report):
         rows = await _rows_of(engine, keys)
         for key in keys:
             if rows.get(key) is True:
                 report.live += 1
-                continue
-            if key not in rows:
-                created = key_created_at(key)
-                if created is None:
-                    report.undated += 1
-                    continue
-                if created > cutoff:
-                    report.young += 1
-                    continue
-            if dry_run:
-                report.deleted += 1
-            else:
-                await _delete(store, key, report)
-
-    batch: list[str] = []
-    async for key in store.list_keys(f"{OBJECT_PREFIX}/"):
-        report.seen += 1
-        batch.append(key)
-        if len(batch) >= BATCH:
-            await settle(batch)
-            batch = []
-    if batch:
-        await settle(batch)
+            elif key in rows or past_grace(key, cutoff, report):
+                await delete_object(store, key, report, dry_run=dry_run)
 
 
 async def sweep(
@@ -187,46 +150,17 @@ async def sweep(
     return report
 
 
-async def sweep_forever(
-    store: ObjectStore, engine: AsyncEngine, *, interval: float, grace: timedelta
-) -> None:
-    """Sweep every `interval` seconds until cancelled; a failed pass is logged, never fatal."""
-    while True:
-        await asyncio.sleep(interval)
-        try:
-            await sweep(store, engine, grace=grace)
-        except Exception as exc:
-            reraise_if_cancelled(exc)
-            _log.exception("files sweeper pass failed")
-
-
-async def _main(args: argparse.Namespace) -> SweepReport:
-    settings = RequestsSettings()
-    store = make_store(settings)
-    engine = create_engine(settings.database_url, pool_size=1)
-    grace = args.grace_seconds if args.grace_seconds is not None else settings.sweep_grace_seconds
-    try:
-        return await sweep(store, engine, grace=timedelta(seconds=grace), dry_run=args.dry_run)
-    finally:
-        await engine.dispose()
-
-
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
+    sweep_command(
+        argv,
+        settings=RequestsSettings,
+        sweep=sweep,
         prog="python -m requests_service.files.sweep",
         description="Expire identity scans past retention and delete objects no live "
         "file names (REQUESTS_* settings).",
+        grace_help="orphans only when older than this (default: REQUESTS_SWEEP_GRACE_SECONDS)",
+        dry_run_help="count, change nothing",
     )
-    parser.add_argument(
-        "--grace-seconds",
-        type=int,
-        default=None,
-        help="orphans only when older than this (default: REQUESTS_SWEEP_GRACE_SECONDS)",
-    )
-    parser.add_argument("--dry-run", action="store_true", help="count, change nothing")
-    args = parser.parse_args(argv)
-    report = asyncio.run(_main(args))
-    print(json.dumps({"dry_run": args.dry_run, **asdict(report)}))
 
 
 if __name__ == "__main__":

@@ -21,12 +21,8 @@ from requests_service.core.models import (
     RequesterCategory,
 )
 from requests_service.pdf import Document, Section
+from requests_service.texts import clock, tanggal, zone_abbreviation
 
-MONTHS = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)  # fmt: skip
-ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 CATEGORIES = {
     RequesterCategory.PERORANGAN: "Perorangan",
     RequesterCategory.BADAN_HUKUM: "Badan hukum",
@@ -57,13 +53,10 @@ DELIVERY = {
 }
 
 
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
 def local_time(moment: dt.datetime, time_zone: str) -> str:
+    """`2 Desember 2026, pukul 10.15 WIB`."""
     local = moment.astimezone(ZoneInfo(time_zone))
-    return f"{long_date(local.date())}, pukul {local:%H.%M} {ZONE_NAMES.get(time_zone, time_zone)}"
+    return f"{tanggal(local.date())}, pukul {clock(local)} {zone_abbreviation(time_zone)}"
 
 
 def unit_name(tree: UnitTree, unit_id: uuid.UUID) -> str:
@@ -79,7 +72,7 @@ def receipt_document(
     tracking_link: str,
     tracking_secret: str | None,
 ) -> Document:
-    zone = ZONE_NAMES.get(request.time_zone, request.time_zone)
+    zone = zone_abbreviation(request.time_zone)
     access = ACCESS[request.access_method]
     if request.copy_format is not None:
         access += f" ({COPY[request.copy_format]})"
@@ -115,7 +108,7 @@ def receipt_document(
             Section(
                 "Batas waktu pemberitahuan tertulis",
                 paragraphs=[
-                    f"Pemberitahuan tertulis paling lambat {long_date(request.notice_due)} "
+                    f"Pemberitahuan tertulis paling lambat {tanggal(request.notice_due)} "
                     f"pukul 24.00 {zone}: 10 hari kerja sejak permohonan diterima (Pasal 22 "
                     "ayat (7)), dapat diperpanjang paling lama 7 hari kerja dengan alasan "
                     "tertulis (Pasal 22 ayat (8))."
@@ -123,7 +116,7 @@ def receipt_document(
             ),
             Section("Pelacakan", paragraphs=tracking),
         ],
-        place_and_date=long_date(request.received_at.astimezone(ZoneInfo(request.time_zone))),
+        place_and_date=tanggal(request.received_at.astimezone(ZoneInfo(request.time_zone))),
         signatory="Petugas Layanan Informasi",
         footer="Dokumen ini dibuat secara elektronik oleh Terbuka dan sah tanpa tanda tangan.",
         metadata={"registration_number": request.registration_number},

@@ -12,9 +12,10 @@ import datetime as dt
 from ppid_kit.unit_tree import UnitTree
 
 from requests_service.core.models import InformationRequest, RequestState
-from requests_service.notify.formatting import Email, compose, deadline_text, moment_text
+from requests_service.notify.formatting import Email, compose
 from requests_service.notify.models import ReminderKind
 from requests_service.notify.templates import STATE_WORDS
+from requests_service.texts import deadline_text, moment_text
 
 BASIS = {
     ReminderKind.NOTICE: "10 hari kerja sejak permohonan diterima, UU 14/2008 Pasal 22 ayat (7)",

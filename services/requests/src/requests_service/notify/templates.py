@@ -23,13 +23,8 @@ from requests_service.core.models import (
     NoticeOutcome,
     RequestState,
 )
-from requests_service.notify.formatting import (
-    Email,
-    compose,
-    deadline_text,
-    moment_text,
-    rupiah,
-)
+from requests_service.notify.formatting import Email, compose
+from requests_service.texts import deadline_text, moment_text, rupiah
 
 GREETING = "Yth. Pemohon Informasi Publik,"
 OBJECTION = (

@@ -38,6 +38,7 @@ from requests_service.workflow.deps import (
     TrackingSecret,
     answer,
     if_match_when_given,
+    simple_step,
     start,
 )
 from requests_service.workflow.rules import Action
@@ -93,9 +94,7 @@ async def mark_request_incomplete(
     body: ReasonBody,
 ) -> JSONResponse:
     action = Action.MARK_INCOMPLETE
-    info, actor = await start(request, session, claims, tree, request_id, action)
-    await service.simple(session, info, action, actor, body.reason)
-    return await answer(session, info)
+    return await simple_step(request, session, claims, tree, request_id, action, body.reason)
 
 
 @router.post(

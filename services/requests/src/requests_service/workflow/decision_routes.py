@@ -21,6 +21,7 @@ from requests_service.workflow.deps import (
     RESPONSES,
     RequestId,
     answer,
+    simple_step,
     start,
 )
 from requests_service.workflow.rules import Action
@@ -53,9 +54,7 @@ async def reject_incomplete_request(
     body: ReasonBody,
 ) -> JSONResponse:
     action = Action.REJECT_INCOMPLETE
-    info, actor = await start(request, session, claims, tree, request_id, action)
-    await service.simple(session, info, action, actor, body.reason)
-    return await answer(session, info)
+    return await simple_step(request, session, claims, tree, request_id, action, body.reason)
 
 
 @router.post(
@@ -73,9 +72,8 @@ async def assign_request(
     request_id: RequestId,
     body: NoteBody | None = None,
 ) -> JSONResponse:
-    info, actor = await start(request, session, claims, tree, request_id, Action.ASSIGN)
-    await service.simple(session, info, Action.ASSIGN, actor, body.note if body else None)
-    return await answer(session, info)
+    note = body.note if body else None
+    return await simple_step(request, session, claims, tree, request_id, Action.ASSIGN, note)
 
 
 @router.post(

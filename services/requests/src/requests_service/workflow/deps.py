@@ -19,6 +19,7 @@ from requests_service.core import repository
 from requests_service.core.access import DECIDER_ROLES, NOT_HANDLER, require_official
 from requests_service.core.models import InformationRequest
 from requests_service.core.views import request_etag, request_view
+from requests_service.workflow import service
 from requests_service.workflow.rules import NOT_DECIDER, TRANSITIONS, Action
 
 RequestId = Annotated[uuid.UUID, Path(description="The request's id.")]
@@ -70,3 +71,19 @@ async def answer(
     view = await request_view(session, info, official=official)
     headers = {"ETag": request_etag(info), "Cache-Control": "no-store"}
     return JSONResponse(view.model_dump(mode="json"), headers=headers)
+
+
+async def simple_step(
+    request: Request,
+    session: AsyncSession,
+    claims: Claims,
+    tree: UnitTree,
+    request_id: uuid.UUID,
+    action: Action,
+    note: str | None,
+) -> JSONResponse:
+    """The whole of a state change with only a note (mark-incomplete, reject-incomplete,
+    assign): `start`, `service.simple`, `answer`."""
+    info, actor = await start(request, session, claims, tree, request_id, action)
+    await service.simple(session, info, action, actor, note)
+    return await answer(session, info)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from requests_service.core.models import CopyFormat, InformationRequest, NoticeOutcome
 from requests_service.pdf import Document, Row, Section
+from requests_service.texts import rupiah, tanggal
 from requests_service.workflow.models import Holder, RefusalDecree, RequestNotice
 from requests_service.workflow.schemas import DecreeView, FeeLine, NoticeView
 from requests_service.workflow.texts import (
@@ -21,8 +22,6 @@ from requests_service.workflow.texts import (
     OUTCOME_TEXT,
     ground_citation,
     objection_statement,
-    rupiah,
-    tanggal,
 )
 
 FOOTER = "Dokumen ini diterbitkan melalui Terbuka, layanan informasi publik (UU 14/2008)."

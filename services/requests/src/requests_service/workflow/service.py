@@ -29,6 +29,7 @@ from requests_service.core.models import (
 )
 from requests_service.core.views import end_of_day
 from requests_service.files import service as files_service
+from requests_service.texts import rupiah
 from requests_service.workflow.models import PaymentMethod
 from requests_service.workflow.rules import (
     ALREADY_EXTENDED,
@@ -42,7 +43,6 @@ from requests_service.workflow.rules import (
     invalid,
 )
 from requests_service.workflow.schemas import DeliveryBody, DisposeBody, PaymentBody
-from requests_service.workflow.texts import rupiah
 
 OFFICIAL = ActorType.OFFICIAL
 # Delivered over the network: the information itself must be attached.

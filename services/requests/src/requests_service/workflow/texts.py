@@ -1,10 +1,11 @@
-"""The Indonesian wording of notices and decrees: grounds, labels, dates and rupiah."""
+"""The Indonesian wording of notices and decrees: grounds and labels (dates: `texts`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from requests_service.core.models import CopyFormat, DeliveryMethod, NoticeOutcome
+from requests_service.texts import tanggal
 from requests_service.workflow.models import ExemptionGround
 
 # UU 14/2008 Pasal 17: information whose opening would …
@@ -63,31 +64,6 @@ DEFAULT_PAYMENT = (
     "Pembayaran tunai di loket layanan informasi dengan kuitansi rinci, atau transfer ke "
     "rekening resmi badan publik; biaya dibayar sebelum informasi diserahkan."
 )
-
-_MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-
-
-def tanggal(day: dt.date) -> str:
-    """`2 Desember 2026`."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def rupiah(amount: int) -> str:
-    """`Rp6.000`."""
-    return "Rp" + f"{amount:,}".replace(",", ".")
 
 
 def ground_citation(ground: ExemptionGround, number: str | None) -> str:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 
 import pytest
 
+from tests.services.support import ScopedDatabase
 from tests.support.authstack import AuthStack, Minter, auth_process, read_minter, seed_demo
 from tools import devdb
 from tools.services import SERVICES, App, migrate
@@ -44,18 +46,29 @@ def migrated_database(fresh_database: Callable[[str], str]) -> Callable[[str], s
 
 
 @pytest.fixture(scope="session")
-def auth_stack(
+def scoped_database(
     migrated_database: Callable[..., str], pg_server: devdb.Server
-) -> Iterator[AuthStack]:
+) -> ScopedDatabase:
+    """Factory: `with scoped_database(name, suffix) as url:` service `name`'s database
+    `terbuka_test_<name><suffix>`, fresh and migrated, dropped when the block ends."""
+
+    @contextlib.contextmanager
+    def scoped(name: str, suffix: str) -> Iterator[str]:
+        yield migrated_database(name, suffix=suffix)
+        devdb.drop_database(pg_server, f"terbuka_test_{name}{suffix}")
+
+    return scoped
+
+
+@pytest.fixture(scope="session")
+def auth_stack(scoped_database: ScopedDatabase) -> Iterator[AuthStack]:
     """One auth service (a process) for the registry and requests suites, with the demo data."""
     # The pid keeps concurrent test runs on one PostgreSQL out of each other's way.
-    suffix = f"_for_services_{os.getpid()}"
-    url = migrated_database("auth", suffix=suffix)
-    seed_demo(url)
-    minter = asyncio.run(read_minter(url))
-    with auth_process(url) as proc:
-        yield AuthStack(proc=proc, database_url=url, minter=minter)
-    devdb.drop_database(pg_server, f"terbuka_test_auth{suffix}")
+    with scoped_database("auth", f"_for_services_{os.getpid()}") as url:
+        seed_demo(url)
+        minter = asyncio.run(read_minter(url))
+        with auth_process(url) as proc:
+            yield AuthStack(proc=proc, database_url=url, minter=minter)
 
 
 @pytest.fixture

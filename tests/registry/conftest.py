@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
 
 from tests.registry.harness import AuthStack, registry_settings, serve_registry
-from tools import devdb
+from tests.services.support import ScopedDatabase
 
 
 @pytest.fixture(scope="module")
 def registry_database(
-    migrated_database: Callable[..., str],
-    pg_server: devdb.Server,
-    request: pytest.FixtureRequest,
+    scoped_database: ScopedDatabase, request: pytest.FixtureRequest
 ) -> Iterator[str]:
     """A fresh registry database per test module, dropped afterwards."""
     suffix = "_" + request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
-    yield migrated_database("registry", suffix=suffix)
-    devdb.drop_database(pg_server, f"terbuka_test_registry{suffix}")
+    with scoped_database("registry", suffix) as url:
+        yield url
 
 
 @pytest.fixture

@@ -13,8 +13,16 @@ import httpx
 from registry_service.main import create_app
 from registry_service.settings import RegistrySettings
 
-from tests.support.authstack import DINKES_ID, DISDIK_ID, ROOT_ID, AuthStack, Minter, demo_account
-from tests.support.lifespan import in_lifespan
+from tests.services.support import serve
+from tests.support.authstack import (
+    DINKES_ID,
+    DISDIK_ID,
+    ROOT_ID,
+    AuthStack,
+    Minter,
+    demo_account,
+    official,
+)
 
 __all__ = [
     "DINKES_ID",
@@ -23,6 +31,7 @@ __all__ = [
     "AuthStack",
     "Minter",
     "demo_account",
+    "official",
     "registry_settings",
     "serve_registry",
 ]
@@ -36,7 +45,5 @@ def registry_settings(stack: AuthStack, database_url: str, **overrides: Any) -> 
 @contextlib.asynccontextmanager
 async def serve_registry(settings: RegistrySettings) -> AsyncIterator[httpx.AsyncClient]:
     """The registry app inside its lifespan, reached in-process over ASGI."""
-    async with in_lifespan(create_app(settings)) as app:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield client
+    async with serve(create_app(settings)) as client:
+        yield client

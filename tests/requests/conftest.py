@@ -4,14 +4,14 @@ and the personal-data guard over the whole suite."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
 
 from tests.requests.harness import AuthStack, requests_settings, serve_requests
 from tests.requests.pii import GUARD
-from tools import devdb
+from tests.services.support import ScopedDatabase
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -29,15 +29,13 @@ def personal_data_guard() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def requests_database(
-    migrated_database: Callable[..., str],
-    pg_server: devdb.Server,
-    request: pytest.FixtureRequest,
+    scoped_database: ScopedDatabase, request: pytest.FixtureRequest
 ) -> Iterator[str]:
     """A fresh requests database per test module, dropped afterwards."""
     parts = request.module.__name__.split(".")
     suffix = "_" + "_".join(p.removeprefix("test_") for p in parts[2:])
-    yield migrated_database("requests", suffix=suffix)
-    devdb.drop_database(pg_server, f"terbuka_test_requests{suffix}")
+    with scoped_database("requests", suffix) as url:
+        yield url
 
 
 @pytest.fixture

@@ -16,8 +16,16 @@ from requests_service.main import create_app
 from requests_service.settings import RequestsSettings
 
 from tests.requests.pii import GUARD
-from tests.support.authstack import DINKES_ID, DISDIK_ID, ROOT_ID, AuthStack, Minter, demo_account
-from tests.support.lifespan import in_lifespan
+from tests.services.support import serve
+from tests.support.authstack import (
+    DINKES_ID,
+    DISDIK_ID,
+    ROOT_ID,
+    AuthStack,
+    Minter,
+    demo_account,
+    official,
+)
 
 __all__ = [
     "DINKES_ID",
@@ -26,6 +34,7 @@ __all__ = [
     "AuthStack",
     "Minter",
     "demo_account",
+    "official",
     "requests_settings",
     "serve_requests",
 ]
@@ -48,12 +57,7 @@ def requests_settings(
 @contextlib.asynccontextmanager
 async def serve_requests(settings: RequestsSettings) -> AsyncIterator[httpx.AsyncClient]:
     """The requests app inside its lifespan, reached in-process over ASGI, guarded."""
-    async with in_lifespan(create_app(settings)) as app:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport,
-            base_url="http://testserver",
-            event_hooks={"response": [GUARD.inspect_response]},
-        ) as client:
-            yield client
-            await GUARD.inspect_metrics(client)
+    hooks = {"response": [GUARD.inspect_response]}
+    async with serve(create_app(settings), event_hooks=hooks) as client:
+        yield client
+        await GUARD.inspect_metrics(client)

@@ -8,10 +8,12 @@ import re
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 from auth_service.main import create_app as create_auth_app
 from auth_service.settings import AuthSettings
 from fastapi import FastAPI
@@ -20,13 +22,17 @@ from registry_service.main import create_app as create_registry_app
 from registry_service.settings import RegistrySettings
 from requests_service.main import create_app as create_requests_app
 from requests_service.settings import RequestsSettings
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.types import ASGIApp
 
 from tests.support.lifespan import in_lifespan
 from tools.services import SERVICES, App
 
 CURSOR_SECRET = "test-cursor-secret"
 Json = dict[str, Any]
+# The session fixture `scoped_database` (tests/conftest.py): `with scoped(service, suffix) as url`.
+ScopedDatabase = Callable[[str, str], AbstractContextManager[str]]
 
 
 def auth_app(database_url: str) -> FastAPI:
@@ -83,23 +89,78 @@ ALL_SERVICES = (AUTH, REGISTRY, REQUESTS)
 
 
 @contextlib.asynccontextmanager
-async def serve(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """The app inside its lifespan, reached in-process over ASGI."""
+async def serve(app: ASGIApp, **client_options: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """The app inside its lifespan, reached in-process over ASGI (`client_options`: more
+    `httpx.AsyncClient` arguments, e.g. `event_hooks`)."""
     async with in_lifespan(app) as running:
         transport = httpx.ASGITransport(app=running)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver", **client_options
+        ) as client:
             yield client
+
+
+@contextlib.asynccontextmanager
+async def engine_for(database_url: str, pool_size: int = 2) -> AsyncIterator[AsyncEngine]:
+    """An engine of the test's own (not an app's), disposed afterwards."""
+    engine = create_engine(database_url, pool_size=pool_size)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """A session in one transaction, committed on a clean exit, rolled back otherwise."""
+    async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
+        yield session
 
 
 @contextlib.asynccontextmanager
 async def database_session(database_url: str) -> AsyncIterator[AsyncSession]:
     """A session in one transaction, committed on exit: for seeding rows."""
-    engine = create_engine(database_url, pool_size=1)
-    try:
-        async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
-            yield session
-    finally:
-        await engine.dispose()
+    async with engine_for(database_url, pool_size=1) as engine, transaction(engine) as session:
+        yield session
+
+
+async def rows(database_url: str, sql: str, **params: Any) -> list[sa.Row[Any]]:
+    """The rows of one SQL query (`:name` parameters)."""
+    async with database_session(database_url) as session:
+        return list((await session.execute(sa.text(sql), params)).all())
+
+
+async def one_row(database_url: str, sql: str, **params: Any) -> tuple[Any, ...]:
+    """The one row of one SQL query (`:name` parameters), as a tuple."""
+    [found] = await rows(database_url, sql, **params)
+    return tuple(found)
+
+
+async def scalar(database_url: str, sql: str, **params: Any) -> Any:
+    """The first column of the first row of one SQL query (None without rows)."""
+    async with database_session(database_url) as session:
+        return (await session.execute(sa.text(sql), params)).scalar()
+
+
+async def execute(database_url: str, sql: str, **params: Any) -> None:
+    """One SQL statement without rows (an UPDATE setting a test up), committed."""
+    async with database_session(database_url) as session:
+        await session.execute(sa.text(sql), params)
+
+
+async def post_file(
+    client: httpx.AsyncClient,
+    path: str,
+    content: bytes,
+    headers: dict[str, str],
+    *,
+    filename: str,
+    content_type: str,
+    **fields: str,
+) -> httpx.Response:
+    """POST a multipart form the way httpx encodes it (`fields` first, then the file)."""
+    files = {"file": (filename, content, content_type)}
+    return await client.post(path, files=files, data=fields, headers=headers)
 
 
 def next_url(response: httpx.Response) -> str | None:

@@ -10,9 +10,6 @@ a test needs).
 from __future__ import annotations
 
 import contextlib
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,12 +19,10 @@ from auth_service.demo.data import ACCOUNTS, DINKES, DISDIK, ROOT_ID, DemoAccoun
 from auth_service.settings import AuthSettings
 from auth_service.tokens.config import TokenConfig, bind_config
 from auth_service.tokens.keys import ensure_active_key, private_key_pem
-from ppid_kit.db import create_engine
 from ppid_kit.settings import ServiceSettings
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from tests.services.support import CURSOR_SECRET
-from tests.support.procs import ROOT, Proc, free_port, running, uvicorn_cmd
+from tests.services.support import CURSOR_SECRET, engine_for, transaction
+from tests.support.procs import Proc, free_port, run_module, running, uvicorn_cmd
 from tests.support.tokens import Grants
 from tests.support.tokens import Minter as BaseMinter
 
@@ -41,6 +36,7 @@ __all__ = [
     "Minter",
     "auth_process",
     "demo_account",
+    "official",
     "read_minter",
     "seed_demo",
 ]
@@ -51,6 +47,11 @@ SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
 def demo_account(email_local: str) -> DemoAccount:
     """A demo official by the part of the address before the @ (`ppid.dinkes`)."""
     return next(a for a in ACCOUNTS if a.email.split("@")[0] == email_local)
+
+
+def official(minter: Minter, local: str) -> dict[str, str]:
+    """A demo official's headers: `ppid.dinkes`, `ppid.disdik`, `ppid.utama`, `petugas`…"""
+    return minter.official(demo_account(local))
 
 
 class Minter(BaseMinter):
@@ -85,43 +86,45 @@ class AuthStack:
     def url(self) -> str:
         return self.proc.url
 
+    def trusted(self, database_url: str) -> dict[str, str]:
+        """The settings fields by which a service trusts this auth (JWKS, issuer, audience,
+        unit tree), with its database and the tests' cursor secret."""
+        return {
+            "database_url": database_url,
+            "cursor_secret": CURSOR_SECRET,
+            "jwks_url": f"{self.url}/.well-known/jwks.json",
+            "unit_tree_url": f"{self.url}/v1/units/tree",
+            "jwt_issuer": self.minter.issuer,
+            "jwt_audience": self.minter.audience,
+        }
+
     def settings_for(self, cls: type[SettingsT], database_url: str, **overrides: Any) -> SettingsT:
-        """A service's settings that trust this auth (JWKS, issuer, audience, unit tree)."""
-        return cls(
-            database_url=database_url,
-            cursor_secret=CURSOR_SECRET,
-            jwks_url=f"{self.url}/.well-known/jwks.json",
-            unit_tree_url=f"{self.url}/v1/units/tree",
-            jwt_issuer=self.minter.issuer,
-            jwt_audience=self.minter.audience,
-            **overrides,
-        )
+        """A service's settings object that trusts this auth (`trusted`), with `overrides`."""
+        return cls(**{**self.trusted(database_url), **overrides})
+
+    def env_for(self, prefix: str, database_url: str, **overrides: object) -> dict[str, str]:
+        """The same as a service process's environment: `settings_for`'s fields, upper case,
+        after `prefix` (`REQUESTS_`, `REGISTRY_`)."""
+        values = {**self.trusted(database_url), **overrides}
+        return {f"{prefix}{name.upper()}": str(value) for name, value in values.items()}
 
 
 async def read_minter(database_url: str) -> Minter:
     """Auth's active signing key (made on first use), unsealed with auth's key config."""
     settings = AuthSettings(database_url=database_url, cursor_secret=CURSOR_SECRET)
-    engine = create_engine(database_url, pool_size=1)
-    bind_config(engine, TokenConfig.from_settings(settings))
-    try:
-        async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
+    async with engine_for(database_url, pool_size=1) as engine:
+        bind_config(engine, TokenConfig.from_settings(settings))
+        async with transaction(engine) as session:
             key = await ensure_active_key(session)
             pem = private_key_pem(session, key)
-    finally:
-        await engine.dispose()
     return Minter(pem, key.kid, key.alg, settings.jwt_issuer, settings.jwt_audience)
 
 
 def seed_demo(database_url: str) -> None:
     """`python -m auth_service.demo --yes-demo` against auth's database."""
-    env = {**os.environ, "AUTH_DATABASE_URL": database_url, "AUTH_CURSOR_SECRET": CURSOR_SECRET}
-    subprocess.run(
-        [sys.executable, "-m", "auth_service.demo", "--yes-demo"],
-        check=True,
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
+    env = {"AUTH_DATABASE_URL": database_url, "AUTH_CURSOR_SECRET": CURSOR_SECRET}
+    done = run_module("auth_service.demo", "--yes-demo", env=env)
+    assert done.returncode == 0, done.stderr
 
 
 @contextlib.contextmanager

@@ -65,6 +65,22 @@ def wait_http(url: str, *, timeout: float = 30, proc: Proc | None = None) -> Non
     raise TimeoutError(f"{url} not ready after {timeout}s\n{tail}")
 
 
+def run_module(
+    module: str, *args: str, env: Mapping[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """`python -m module args` from the repository root, `env` added to ours, its output
+    captured as text; the caller checks the return code."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        env={**os.environ, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
+
+
 def uvicorn_cmd(factory: str, port: int) -> list[str]:
     """Command that serves the ASGI app factory `module:function` on 127.0.0.1:port."""
     return [

@@ -10,7 +10,8 @@ import pytest
 from auth_service.main import create_app
 from fastapi import FastAPI
 
-from tests.auth.tokens.support import Tree, seed_tree, settings_for, transaction
+from tests.auth.tokens.support import Tree, seed_tree, settings_for
+from tests.services.support import transaction
 from tests.support.lifespan import in_lifespan
 from tools import devdb
 

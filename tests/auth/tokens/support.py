@@ -23,7 +23,7 @@ from ppid_kit.tokens import Claims, TokenVerifier
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from tests.services.support import CURSOR_SECRET
+from tests.services.support import CURSOR_SECRET, transaction
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 Json = dict[str, Any]
@@ -31,13 +31,6 @@ Json = dict[str, Any]
 
 def settings_for(database_url: str, **overrides: Any) -> AuthSettings:
     return AuthSettings(database_url=database_url, cursor_secret=CURSOR_SECRET, **overrides)
-
-
-@contextlib.asynccontextmanager
-async def transaction(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
-    """One committed transaction on `engine` (an app's, so the tokens config is bound)."""
-    async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
-        yield session
 
 
 @contextlib.asynccontextmanager

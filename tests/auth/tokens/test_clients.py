@@ -22,8 +22,8 @@ from tests.auth.tokens.support import (
     oauth_error,
     seed_official,
     seed_tree,
-    transaction,
 )
+from tests.services.support import transaction
 
 SCOPES = ["dip:feed", "dip:read", "requests:submit"]
 

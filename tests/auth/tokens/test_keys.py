@@ -19,7 +19,8 @@ from cryptography.exceptions import InvalidTag
 from fastapi import FastAPI
 from sqlmodel import col
 
-from tests.auth.tokens.support import settings_for, transaction
+from tests.auth.tokens.support import settings_for
+from tests.services.support import transaction
 from tests.support.lifespan import in_lifespan
 
 

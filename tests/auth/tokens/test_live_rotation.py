@@ -28,9 +28,8 @@ from tests.auth.tokens.support import (
     seed_tree,
     settings_for,
     standalone_engine,
-    transaction,
 )
-from tests.services.support import CURSOR_SECRET
+from tests.services.support import CURSOR_SECRET, transaction
 from tests.support.procs import Proc, free_port, running, uvicorn_cmd
 
 TTL = 3  # seconds: access tokens expire while the test watches

@@ -28,8 +28,8 @@ from tests.auth.tokens.support import (
     seed_official,
     seed_tree,
     settings_for,
-    transaction,
 )
+from tests.services.support import transaction
 from tests.support.lifespan import in_lifespan
 
 ADMIN, PELAKSANA = OfficialRole.ADMIN, OfficialRole.PPID_PELAKSANA

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -16,9 +14,10 @@ from registry_service.demo.data import UNIT_CODES
 from registry_service.settings import RegistrySettings
 
 from tests.registry.harness import DINKES_ID, ROOT_ID, AuthStack
-from tests.services.support import CURSOR_SECRET, database_session
+from tests.services.support import CURSOR_SECRET, database_session, one_row
+from tests.support.procs import run_module
 
-COUNTS = sa.text(
+COUNTS = (
     "SELECT (SELECT count(*) FROM dip_entries), (SELECT count(*) FROM dip_entry_versions), "
     "(SELECT count(*) FROM dik_entries), (SELECT count(*) FROM documents), "
     "(SELECT count(*) FROM dip_changes), (SELECT count(*) FROM dip_policies), "
@@ -28,24 +27,11 @@ COUNTS = sa.text(
 
 def seed_command(database_url: str, storage: Path) -> subprocess.CompletedProcess[str]:
     env = {
-        **os.environ,
         "REGISTRY_DATABASE_URL": database_url,
         "REGISTRY_CURSOR_SECRET": CURSOR_SECRET,
         "REGISTRY_STORAGE_DIR": str(storage),
     }
-    return subprocess.run(
-        [sys.executable, "-m", "registry_service.demo", "--yes-demo"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-
-
-async def counts(database_url: str) -> tuple[int, ...]:
-    async with database_session(database_url) as session:
-        return tuple((await session.execute(COUNTS)).one())
+    return run_module("registry_service.demo", "--yes-demo", env=env)
 
 
 def test_refuses_without_being_asked(
@@ -66,7 +52,7 @@ async def test_demo_dip_is_rich_consistent_and_idempotent(
     first = seed_command(registry_database, storage)
     assert first.returncode == 0, first.stderr
     assert "Demo DIP" in first.stdout
-    after_first = await counts(registry_database)
+    after_first = await one_row(registry_database, COUNTS)
     async with database_session(registry_database) as session:
         per_unit = dict(
             (
@@ -121,4 +107,4 @@ async def test_demo_dip_is_rich_consistent_and_idempotent(
 
     second = seed_command(registry_database, storage)
     assert second.returncode == 0, second.stderr
-    assert await counts(registry_database) == after_first
+    assert await one_row(registry_database, COUNTS) == after_first

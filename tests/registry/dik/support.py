@@ -6,7 +6,6 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
 from registry_service.models import DipCategory, DipEntry, DipStatus
 
 from tests.registry.harness import DINKES_ID, ROOT_ID
@@ -70,16 +69,6 @@ async def add_dip_entry(
         session.add(entry)
         await session.flush()
     return entry.id
-
-
-async def scalar(database_url: str, sql: str, **params: Any) -> Any:
-    async with database_session(database_url) as session:
-        return (await session.execute(sa.text(sql), params)).scalar()
-
-
-async def execute(database_url: str, sql: str, **params: Any) -> None:
-    async with database_session(database_url) as session:
-        await session.execute(sa.text(sql), params)
 
 
 def years_after(start: str, years: int, days: int = 0) -> str:

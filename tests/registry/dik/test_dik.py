@@ -8,15 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.registry.dik.support import (
-    SECRET,
-    add_dip_entry,
-    dik_body,
-    execute,
-    scalar,
-    years_after,
-)
+from tests.registry.dik.support import SECRET, add_dip_entry, dik_body, years_after
 from tests.registry.harness import DISDIK_ID, ROOT_ID, Minter, demo_account
+from tests.services.support import execute, scalar
 
 MANAGE_ONLY = {
     "withheld_information",

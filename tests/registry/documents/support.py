@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -21,8 +20,8 @@ from registry_service.settings import RegistrySettings
 from sqlmodel import col
 
 from tests.registry.harness import DINKES_ID, ROOT_ID, AuthStack, registry_settings, serve_registry
-from tests.registry.storage.support import all_keys
-from tests.services.support import database_session
+from tests.services.support import database_session, post_file
+from tests.support.objects import all_keys
 
 __all__ = ["Docs", "all_keys", "serve_docs"]
 
@@ -42,12 +41,6 @@ async def serve_docs(auth: AuthStack, database_url: str, **overrides: Any) -> As
     settings = registry_settings(auth, database_url, **overrides)
     async with serve_registry(settings) as client:
         yield Docs(client, make_store(settings), database_url, settings)
-
-
-def pdf(size: int = 20_000) -> bytes:
-    """Bytes that sniff as a PDF (what follows the magic does not matter)."""
-    head = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
-    return head + os.urandom(max(0, size - len(head)))
 
 
 async def dip_entry(
@@ -126,9 +119,10 @@ async def upload(
     filename: str = "laporan.pdf",
     **fields: str,
 ) -> httpx.Response:
-    """POST a multipart form the way httpx encodes it (fields first, then the file)."""
-    files = {"file": (filename, content, "application/pdf")}
-    return await client.post(path, files=files, data=fields, headers=headers)
+    """POST a PDF with the form `fields`."""
+    return await post_file(
+        client, path, content, headers, filename=filename, content_type="application/pdf", **fields
+    )
 
 
 def dip_path(entry_id: uuid.UUID) -> str:

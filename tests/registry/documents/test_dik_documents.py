@@ -12,10 +12,10 @@ from tests.registry.documents.support import (
     dip_entry,
     dip_path,
     document_rows,
-    pdf,
     upload,
 )
 from tests.registry.harness import Minter, demo_account
+from tests.support.objects import pdf
 
 
 async def test_dik_documents_are_read_by_officials_of_the_root_only(

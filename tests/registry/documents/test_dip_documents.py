@@ -17,10 +17,10 @@ from tests.registry.documents.support import (
     dip_entry,
     dip_path,
     document_rows,
-    pdf,
     upload,
 )
 from tests.registry.harness import DISDIK_ID, Minter, demo_account
+from tests.support.objects import pdf
 
 PE_EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 4096
 

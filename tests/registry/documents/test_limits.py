@@ -17,12 +17,12 @@ from tests.registry.documents.support import (
     dip_entry,
     dip_path,
     document_rows,
-    pdf,
     serve_docs,
     upload,
 )
 from tests.registry.harness import AuthStack, Minter, demo_account
 from tests.registry.storage.support import MiB, RssSampler
+from tests.support.objects import pdf
 
 BOUNDARY = "terbuka-large-upload"
 LARGE = 200 * MiB

@@ -13,12 +13,11 @@ from tests.registry.documents.support import (
     dip_entry,
     dip_path,
     document_rows,
-    pdf,
     serve_docs,
     upload,
 )
 from tests.registry.harness import AuthStack, Minter, demo_account
-from tests.registry.storage.support import read_all
+from tests.support.objects import pdf, read_all
 from tests.support.procs import free_port
 from tests.support.s3 import s3_overrides_at
 

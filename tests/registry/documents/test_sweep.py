@@ -2,35 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import json
-import os
-import subprocess
-import sys
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ppid_kit.db import create_engine
 from ppid_kit.storage import LocalStore, ObjectStore, generate_dated_key, key_created_at
 from registry_service.documents.models import Document
 from registry_service.documents.sweep import sweep
 
-from tests.registry.documents.support import Docs, all_keys, dip_entry, serve_docs
+from tests.registry.documents.support import Docs, dip_entry, serve_docs
 from tests.registry.harness import AuthStack
-from tests.registry.storage.support import chunks_of
-from tests.services.support import database_session
-from tests.support.procs import ROOT
+from tests.services.support import database_session, engine_for
+from tests.support.objects import all_keys, put_object, sweep_command, wait_until_gone
 
 GRACE = timedelta(hours=1)
 DATA = b"%PDF-1.7\nsweeper test\n"
-
-
-async def put(store: ObjectStore, key: str) -> str:
-    await store.put_stream(key, chunks_of(DATA), content_type="application/pdf", max_bytes=1024)
-    return key
 
 
 @dataclass(frozen=True)
@@ -46,10 +34,10 @@ async def lay_out(store: ObjectStore, database_url: str) -> Layout:
     now = datetime.now(UTC)
     old = now - GRACE - timedelta(minutes=5)
     layout = Layout(
-        orphan_old=await put(store, generate_dated_key("documents", old)),
-        orphan_young=await put(store, generate_dated_key("documents", now)),
-        named_old=await put(store, generate_dated_key("documents", old)),
-        undated=await put(store, f"documents/{uuid.uuid4().hex}"),
+        orphan_old=await put_object(store, generate_dated_key("documents", old), DATA),
+        orphan_young=await put_object(store, generate_dated_key("documents", now), DATA),
+        named_old=await put_object(store, generate_dated_key("documents", old), DATA),
+        undated=await put_object(store, f"documents/{uuid.uuid4().hex}", DATA),
     )
     entry_id = await dip_entry(database_url)
     async with database_session(database_url) as session:
@@ -71,11 +59,8 @@ def survivors(layout: Layout) -> list[str]:
 
 
 async def run_sweep(docs: Docs, *, dry_run: bool = False) -> tuple[int, int]:
-    engine = create_engine(docs.database_url, pool_size=1)
-    try:
+    async with engine_for(docs.database_url, pool_size=1) as engine:
         report = await sweep(docs.store, engine, grace=GRACE, dry_run=dry_run)
-    finally:
-        await engine.dispose()
     return report.deleted, report.named
 
 
@@ -96,39 +81,28 @@ async def test_sweep_removes_only_old_orphans(docs: Docs) -> None:
     assert len(await all_keys(docs.store)) == 4
 
     assert await run_sweep(docs) == (1, 1)
-    assert sorted(await all_keys(docs.store)) == survivors(layout)
+    assert await all_keys(docs.store) == survivors(layout)
     assert await run_sweep(docs) == (0, 1)
 
 
 async def test_sweep_on_s3(s3_docs: Docs) -> None:
     layout = await lay_out(s3_docs.store, s3_docs.database_url)
     assert await run_sweep(s3_docs) == (1, 1)
-    assert sorted(await all_keys(s3_docs.store)) == survivors(layout)
+    assert await all_keys(s3_docs.store) == survivors(layout)
 
 
 async def test_sweep_command_line(docs: Docs) -> None:
     layout = await lay_out(docs.store, docs.database_url)
-    env = {
-        **os.environ,
-        "REGISTRY_DATABASE_URL": docs.database_url,
-        "REGISTRY_STORAGE_DIR": str(docs.settings.storage_dir),
-        "REGISTRY_SWEEP_GRACE_SECONDS": str(int(GRACE.total_seconds())),
-    }
-    done = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "registry_service.documents.sweep"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
+    report = await sweep_command(
+        "registry_service.documents.sweep",
+        "REGISTRY_",
+        docs.database_url,
+        docs.settings.storage_dir,
+        GRACE,
     )
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["deleted"] == 1
     assert report["dry_run"] is False
-    assert sorted(await all_keys(docs.store)) == survivors(layout)
+    assert await all_keys(docs.store) == survivors(layout)
 
 
 async def test_the_service_sweeps_periodically(
@@ -140,8 +114,5 @@ async def test_the_service_sweeps_periodically(
     async with serve_docs(
         auth_stack, registry_database, storage_dir=objects, sweep_interval_seconds=0.2
     ) as docs:
-        for _ in range(100):
-            if layout.orphan_old not in await all_keys(docs.store):
-                break
-            await asyncio.sleep(0.1)
-        assert sorted(await all_keys(docs.store)) == survivors(layout)
+        await wait_until_gone(docs.store, layout.orphan_old)
+        assert await all_keys(docs.store) == survivors(layout)

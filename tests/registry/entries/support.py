@@ -7,18 +7,11 @@ import uuid
 from typing import Any
 
 import httpx
-import sqlalchemy as sa
 
-from tests.registry.harness import DINKES_ID, Minter, demo_account
-from tests.services.support import database_session
+from tests.registry.harness import DINKES_ID, Minter, official
 
 Json = dict[str, Any]
 _numbers = itertools.count(1)
-
-
-def official(minter: Minter, local: str) -> dict[str, str]:
-    """Headers of a demo official (`ppid.dinkes`, `ppid.disdik`, `ppid.utama`, `admin`)."""
-    return minter.official(demo_account(local))
 
 
 def entry_body(unit_id: uuid.UUID = DINKES_ID, **fields: Any) -> Json:
@@ -67,8 +60,3 @@ async def published(client: httpx.AsyncClient, minter: Minter, **fields: Any) ->
     assert response.status_code == 200, response.text
     body: Json = response.json()
     return body
-
-
-async def rows(database_url: str, sql: str, **params: Any) -> list[sa.Row[Any]]:
-    async with database_session(database_url) as session:
-        return list((await session.execute(sa.text(sql), params)).all())

@@ -9,16 +9,9 @@ import httpx
 import pytest
 import sqlalchemy.exc
 
-from tests.registry.entries.support import (
-    act,
-    create,
-    entry_body,
-    official,
-    published,
-    rows,
-)
-from tests.registry.harness import DINKES_ID, DISDIK_ID, ROOT_ID, Minter, demo_account
-from tests.services.support import database_session
+from tests.registry.entries.support import act, create, entry_body, published
+from tests.registry.harness import DINKES_ID, DISDIK_ID, ROOT_ID, Minter, demo_account, official
+from tests.services.support import database_session, rows
 
 
 async def test_create_makes_a_draft_of_the_units_root(

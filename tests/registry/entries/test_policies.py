@@ -6,8 +6,9 @@ import uuid
 
 import httpx
 
-from tests.registry.entries.support import act, create, official, rows
-from tests.registry.harness import ROOT_ID, Minter
+from tests.registry.entries.support import act, create
+from tests.registry.harness import ROOT_ID, Minter, official
+from tests.services.support import rows
 
 POLICY = f"/v1/dip/policies/{ROOT_ID}"
 DIRECT = {"publish_mode": "direct", "dik_public": True, "berkala_stale_days": 45}

@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 from auth_service.demo.data import KECAMATAN, KELURAHAN
 
-from tests.registry.entries.support import Json, create, official, published
-from tests.registry.harness import DINKES_ID, ROOT_ID, Minter
+from tests.registry.entries.support import Json, create, published
+from tests.registry.harness import DINKES_ID, ROOT_ID, Minter, official
 from tests.services.support import next_url
 
 

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from ppid_kit.db import create_engine
 from registry_service.documents.models import Document
 from registry_service.models import DipCategory, DipEntry, DipStatus
 from registry_service.public import public_entry, record_public_change
@@ -26,15 +23,6 @@ from tests.registry.harness import DINKES_ID, ROOT_ID
 
 Json = dict[str, Any]
 OTHER_ROOT = uuid.UUID("7a1e0000-0000-4000-8000-00000000a002")
-
-
-@asynccontextmanager
-async def engine_for(database_url: str, pool_size: int = 2) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url, pool_size=pool_size)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
 
 
 def new_entry(

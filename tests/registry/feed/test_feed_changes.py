@@ -18,14 +18,13 @@ from tests.registry.feed.support import (
     Json,
     add_published,
     current_public_dip,
-    engine_for,
     last_seq,
     new_document,
     new_entry,
     withdraw,
 )
 from tests.registry.harness import ROOT_ID
-from tests.services.support import CURSOR_SECRET, next_url, tamper
+from tests.services.support import CURSOR_SECRET, engine_for, next_url, tamper
 
 WRITERS, TRANSACTIONS, SHARED = 6, 40, 12
 PROBLEM = "application/problem+json"

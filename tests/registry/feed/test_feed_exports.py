@@ -17,15 +17,9 @@ from registry_service.models import DipCategory
 from registry_service.public import DipEntryWithDocuments
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from tests.registry.feed.support import (
-    OTHER_ROOT,
-    TODAY,
-    add_published,
-    engine_for,
-    new_entry,
-    withdraw,
-)
+from tests.registry.feed.support import OTHER_ROOT, TODAY, add_published, new_entry, withdraw
 from tests.registry.harness import ROOT_ID
+from tests.services.support import engine_for
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 EXPORTS = (

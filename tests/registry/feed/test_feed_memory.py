@@ -23,8 +23,8 @@ from registry_service.main import create_app
 from registry_service.models import DipEntry
 from starlette.types import ASGIApp, Message
 
-from tests.registry.feed.support import engine_for
 from tests.registry.harness import DINKES_ID, ROOT_ID, AuthStack, registry_settings
+from tests.services.support import engine_for
 from tests.support.lifespan import in_lifespan
 
 SMALL, LARGE = 2000, 8000

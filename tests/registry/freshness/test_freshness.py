@@ -9,8 +9,9 @@ from typing import Any
 import httpx
 from registry_service.models import DipCategory, DipStatus
 
-from tests.registry.dik.support import add_dip_entry, execute
+from tests.registry.dik.support import add_dip_entry
 from tests.registry.harness import DINKES_ID, DISDIK_ID, ROOT_ID, Minter, demo_account
+from tests.services.support import execute
 
 
 def unit_row(report: dict[str, Any], unit_id: uuid.UUID) -> dict[str, Any]:

@@ -6,25 +6,10 @@ import hashlib
 from collections.abc import AsyncIterator
 
 import psutil
-from ppid_kit.storage import ObjectStore
+
+from tests.support.objects import chunks_of
 
 MiB = 1024 * 1024
-
-
-async def chunks_of(data: bytes, size: int = 64 * 1024) -> AsyncIterator[bytes]:
-    for start in range(0, len(data), size):
-        yield data[start : start + size]
-
-
-async def read_all(store: ObjectStore, key: str) -> bytes:
-    out = bytearray()
-    async for chunk in await store.open_stream(key):
-        out += chunk
-    return bytes(out)
-
-
-async def all_keys(store: ObjectStore, prefix: str = "") -> list[str]:
-    return [key async for key in store.list_keys(prefix)]
 
 
 class RssSampler:

@@ -20,7 +20,8 @@ from ppid_kit.storage import (
 from ppid_kit.storage.factory import make_store
 from registry_service.settings import RegistrySettings
 
-from tests.registry.storage.support import MiB, all_keys, chunks_of, read_all
+from tests.registry.storage.support import MiB
+from tests.support.objects import all_keys, chunks_of, read_all
 
 
 async def test_round_trip_keeps_bytes_size_and_sha256(store: ObjectStore) -> None:

@@ -18,14 +18,8 @@ from ppid_kit.storage import (
     generate_key,
 )
 
-from tests.registry.storage.support import (
-    MiB,
-    RssSampler,
-    all_keys,
-    chunks_of,
-    failing_after,
-    repeated,
-)
+from tests.registry.storage.support import MiB, RssSampler, failing_after, repeated
+from tests.support.objects import all_keys, chunks_of
 
 # 500 MB each way: about 3 s locally, 15 s through moto (60 multipart parts of 8 MiB).
 TOTAL_BYTES = {LocalStore: 500 * 1000 * 1000, S3Store: 500 * 1000 * 1000}

@@ -6,17 +6,10 @@ import uuid
 
 import httpx
 
-from tests.requests.calendar.support import (
-    BASE,
-    EN,
-    Json,
-    audit_actions,
-    field_messages,
-    official,
-    rows,
-    version,
-)
-from tests.requests.harness import ROOT_ID, Minter
+from tests.requests.calendar.support import BASE, EN, audit_actions, field_messages, version
+from tests.requests.harness import ROOT_ID, Minter, official
+from tests.requests.support import Json
+from tests.services.support import rows
 
 DAYS = f"{BASE}/days"
 CLOSURE: Json = {

@@ -3,47 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
-import sys
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-import sqlalchemy as sa
 from requests_service.calendar.seed import package_days
 from requests_service.demo import seed as demo
 from requests_service.demo.__main__ import main
 
 from tests.requests.calendar.support import POLICY
 from tests.requests.harness import ROOT_ID
-from tests.services.support import CURSOR_SECRET, database_session
+from tests.services.support import CURSOR_SECRET, one_row
+from tests.support.procs import run_module
 
-COUNTS = sa.text(
+COUNTS = (
     "SELECT (SELECT count(*) FROM calendar_days), (SELECT count(*) FROM calendar_policies), "
     "(SELECT max(version) FROM calendar_policies), (SELECT count(*) FROM audit_log)"
 )
 
 
 def seed_command(database_url: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "REQUESTS_DATABASE_URL": database_url,
-        "REQUESTS_CURSOR_SECRET": CURSOR_SECRET,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "requests_service.demo", "--yes-demo"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-
-
-async def counts(database_url: str) -> tuple[int, ...]:
-    async with database_session(database_url) as session:
-        return tuple((await session.execute(COUNTS)).one())
+    env = {"REQUESTS_DATABASE_URL": database_url, "REQUESTS_CURSOR_SECRET": CURSOR_SECRET}
+    return run_module("requests_service.demo", "--yes-demo", env=env)
 
 
 def test_refuses_without_being_asked(
@@ -64,7 +46,7 @@ async def test_demo_calendar_is_auths_root_and_idempotent(
     first = seed_command(requests_database)
     assert first.returncode == 0, first.stderr
     assert "Demo calendar" in first.stdout
-    assert await counts(requests_database) == (expected, 1, 1, 2)  # calendar and fees
+    assert await one_row(requests_database, COUNTS) == (expected, 1, 1, 2)  # calendar and fees
 
     policy = (await requests_client.get(POLICY)).json()
     assert {k: policy[k] for k in ("time_zone", "service_start", "service_end", "version")} == {
@@ -85,6 +67,6 @@ async def test_demo_calendar_is_auths_root_and_idempotent(
     second = seed_command(requests_database)
     assert second.returncode == 0, second.stderr
     assert "0 days new" in second.stdout
-    assert await counts(requests_database) == (expected, 1, 1, 2)  # calendar and fees
+    assert await one_row(requests_database, COUNTS) == (expected, 1, 1, 2)  # calendar and fees
     again = (await requests_client.get(f"/v1/requests/fees/{ROOT_ID}")).json()
     assert again["version"] == 1, "a second seed leaves the fee schedule alone"

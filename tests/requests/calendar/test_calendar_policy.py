@@ -6,16 +6,10 @@ import uuid
 
 import httpx
 
-from tests.requests.calendar.support import (
-    EN,
-    POLICY,
-    Json,
-    audit_actions,
-    field_messages,
-    official,
-    rows,
-)
-from tests.requests.harness import DINKES_ID, ROOT_ID, Minter
+from tests.requests.calendar.support import EN, POLICY, audit_actions, field_messages
+from tests.requests.harness import DINKES_ID, ROOT_ID, Minter, official
+from tests.requests.support import Json, requester
+from tests.services.support import rows
 
 WIT: Json = {
     "time_zone": "Asia/Jayapura",
@@ -58,8 +52,8 @@ async def test_who_may_set_it(requests_client: httpx.AsyncClient, minter: Minter
         f"/v1/calendar/{uuid.uuid4()}/policy", json=WIT, headers=official(minter, "admin")
     )
     assert elsewhere.status_code == 404
-    requester = minter.headers([], typ="requester")
-    assert (await requests_client.put(POLICY, json=WIT, headers=requester)).status_code == 403
+    account = requester(minter)
+    assert (await requests_client.put(POLICY, json=WIT, headers=account)).status_code == 403
     assert (await requests_client.get(POLICY)).json()["version"] == 0
 
 

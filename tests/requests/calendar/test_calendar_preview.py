@@ -6,15 +6,8 @@ import uuid
 
 import httpx
 
-from tests.requests.calendar.support import (
-    BASE,
-    EN,
-    POLICY,
-    field_messages,
-    official,
-    seed,
-)
-from tests.requests.harness import DINKES_ID, ROOT_ID, Minter
+from tests.requests.calendar.support import BASE, EN, POLICY, field_messages, seed
+from tests.requests.harness import DINKES_ID, ROOT_ID, Minter, official
 
 DEADLINE = f"{BASE}/deadline"
 # Mon 16 Mar 2026, 10:00 WIB (the rows "idul-fitri" of test_calendar_deadlines.py).

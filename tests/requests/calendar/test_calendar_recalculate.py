@@ -15,12 +15,11 @@ from tests.requests.calendar.support import (
     POLICY,
     field_messages,
     insert_request,
-    official,
-    rows,
     seed,
     version,
 )
-from tests.requests.harness import ROOT_ID, Minter
+from tests.requests.harness import ROOT_ID, Minter, official
+from tests.services.support import rows
 
 RECALCULATE = f"{BASE}/recalculate"
 REASON = {"reason": "Penutupan layanan 17 Maret 2026 (SE Wali Kota No. 3/2026)"}

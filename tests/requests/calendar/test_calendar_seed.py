@@ -9,18 +9,10 @@ import uuid
 import httpx
 from requests_service.calendar.seed import package_days
 
-from tests.requests.calendar.support import (
-    BASE,
-    EN,
-    Json,
-    audit_actions,
-    field_messages,
-    official,
-    rows,
-    seed,
-    version,
-)
-from tests.requests.harness import ROOT_ID, Minter
+from tests.requests.calendar.support import BASE, EN, audit_actions, field_messages, seed, version
+from tests.requests.harness import ROOT_ID, Minter, official
+from tests.requests.support import Json
+from tests.services.support import rows
 
 SOURCE = "holidays==0.108"
 

@@ -1,17 +1,11 @@
-"""Helpers of the files tests: the app with a known store, requests made in the database.
+"""Helpers of the files tests: the app with a known store, magic bytes, reading rows.
 
-Requests are written directly (a request at version 0, its identity with the NIK
-encrypted, then the `submit` event through `core.history.record_event`), with the
-people of `tests/requests/people.py` only: the personal-data guard knows them.
+Requests are written with `tests.requests.support.make_request`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import os
-import secrets
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,36 +13,16 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
-from ppid_kit.db import create_engine
 from ppid_kit.storage import ObjectStore, make_store
 from ppid_kit.tables import AUDIT_TABLE
-from requests_service.core.access import hash_secret
-from requests_service.core.history import record_event
-from requests_service.core.models import (
-    AccessMethod,
-    ActorType,
-    Channel,
-    DeliveryMethod,
-    InformationRequest,
-    RequesterCategory,
-    RequesterIdentity,
-    RequestFile,
-    RequestState,
-)
-from requests_service.identity.nik import encrypt_nik, nik_hash
+from requests_service.core.models import RequesterIdentity, RequestFile
 from requests_service.settings import RequestsSettings
-from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 
-from tests.requests.harness import (
-    DINKES_ID,
-    ROOT_ID,
-    AuthStack,
-    requests_settings,
-    serve_requests,
-)
-from tests.requests.people import Person
-from tests.services.support import database_session
+from tests.requests.harness import AuthStack, requests_settings, serve_requests
+from tests.requests.support import Made
+from tests.services.support import database_session, post_file
+from tests.support.objects import sniffing_as
 
 MiB = 1024 * 1024
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
@@ -59,12 +33,8 @@ ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 9000
 
 
 def scan(size: int = 30_000, head: bytes = JPEG) -> bytes:
-    """Bytes that sniff as `head`'s type (what follows the magic does not matter)."""
-    return head + os.urandom(max(0, size - len(head)))
-
-
-def pdf(size: int = 20_000) -> bytes:
-    return scan(size, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    """An identity scan: a JPEG unless `head` says otherwise."""
+    return sniffing_as(head, size)
 
 
 @dataclass(frozen=True)
@@ -88,86 +58,6 @@ async def serve_files(
         yield Files(client, make_store(settings), database_url, settings)
 
 
-@dataclass(frozen=True)
-class Made:
-    id: uuid.UUID
-    secret: str
-
-    @property
-    def files_path(self) -> str:
-        return f"/v1/requests/{self.id}/files"
-
-    def with_secret(self, headers: dict[str, str] | None = None) -> dict[str, str]:
-        return {**(headers or {}), "X-Tracking-Secret": self.secret}
-
-
-async def new_request(
-    database_url: str,
-    person: Person,
-    *,
-    unit_id: uuid.UUID = DINKES_ID,
-    account: uuid.UUID | None = None,
-    state: RequestState = RequestState.RECEIVED,
-    with_email: bool = False,
-) -> Made:
-    """A submitted request of `person` to `unit_id` (then moved to `state`, when another)."""
-    settings = RequestsSettings()
-    secret = secrets.token_urlsafe(32)
-    now = dt.datetime.now(dt.UTC)
-    request = InformationRequest(
-        root_id=ROOT_ID,
-        target_unit_id=unit_id,
-        unit_id=unit_id,
-        year=now.year,
-        seq=secrets.randbelow(10**9),
-        registration_number=f"TEST/{uuid.uuid4().hex[:12]}",
-        channel=Channel.ONLINE,
-        requester_account_id=account,
-        requester_category=RequesterCategory.PERORANGAN,
-        information_requested="Data cakupan imunisasi dasar per puskesmas tahun 2025.",
-        purpose="Penelitian skripsi.",
-        access_method=AccessMethod.OBTAIN_COPY,
-        delivery_method=DeliveryMethod.DOWNLOAD,
-        state=RequestState.RECEIVED,
-        received_at=now,
-        receipt_date=now.date(),
-        notice_due=now.date() + dt.timedelta(days=14),
-        calendar_version=0,
-        time_zone="Asia/Jakarta",
-        tracking_secret_hash=hash_secret(secret),
-        version=0,
-    )
-    blob, key_id = encrypt_nik(person.nik, settings.nik_keys, settings.nik_key_id)
-    identity = RequesterIdentity(
-        request_id=request.id,
-        name=person.name,
-        nik_ciphertext=blob,
-        nik_key_id=key_id,
-        nik_hash=nik_hash(person.nik, settings.nik_hash_key),
-        address=person.address,
-        phone=person.phone,
-        email=person.email if with_email else None,
-        occupation=person.occupation,
-    )
-    async with database_session(database_url) as session:
-        session.add(request)
-        await session.flush()
-        session.add(identity)
-        await session.flush()
-        await record_event(
-            session,
-            request,
-            action="submit",
-            to_state=RequestState.RECEIVED,
-            actor=None,
-            actor_type=ActorType.ANONYMOUS,
-        )
-        if state is not RequestState.RECEIVED:
-            request.state = state
-            session.add(request)
-    return Made(request.id, secret)
-
-
 async def upload(
     client: httpx.AsyncClient,
     made: Made,
@@ -177,9 +67,16 @@ async def upload(
     *,
     filename: str = "berkas.jpg",
 ) -> httpx.Response:
-    """POST the form the way httpx encodes it (`kind` first, then the file)."""
-    files = {"file": (filename, content, "application/octet-stream")}
-    return await client.post(made.files_path, files=files, data={"kind": kind}, headers=headers)
+    """POST a file of `kind` to the request, its type left for the service to sniff."""
+    return await post_file(
+        client,
+        made.files_path,
+        content,
+        headers,
+        filename=filename,
+        content_type="application/octet-stream",
+        kind=kind,
+    )
 
 
 async def file_rows(database_url: str, made: Made) -> list[RequestFile]:
@@ -208,23 +105,3 @@ async def audit_rows(database_url: str, action: str, object_id: object) -> list[
     )
     async with database_session(database_url) as session:
         return [dict(row._mapping) for row in (await session.execute(stmt)).all()]
-
-
-async def all_keys(store: ObjectStore) -> list[str]:
-    return sorted([key async for key in store.list_keys("")])
-
-
-async def read_all(store: ObjectStore, key: str) -> bytes:
-    out = bytearray()
-    async for chunk in await store.open_stream(key):
-        out += chunk
-    return bytes(out)
-
-
-@contextlib.asynccontextmanager
-async def engine_for(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url, pool_size=2)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()

@@ -4,8 +4,6 @@ ever names a missing object, and a rolled-back verify changes nothing."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -20,21 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from tests.requests.files.support import (
-    Files,
-    Made,
-    all_keys,
-    audit_rows,
-    engine_for,
-    file_rows,
-    identity_row,
-    new_request,
-    pdf,
-    scan,
-    upload,
-)
+from tests.requests.files.support import Files, audit_rows, file_rows, identity_row, scan, upload
 from tests.requests.harness import Minter, demo_account
 from tests.requests.people import BUDI, SITI, WAYAN
+from tests.requests.support import Made, make_request
+from tests.services.support import engine_for, transaction
+from tests.support.objects import all_keys, pdf
 
 PPID = demo_account("ppid.dinkes")
 VERIFIER = Actor(PPID.id, "ppid_pelaksana")
@@ -43,13 +32,6 @@ GRACE_HOURS = 1
 
 class VerifyFailedError(Exception):
     """Stands for whatever makes the verifying transaction roll back."""
-
-
-@contextlib.asynccontextmanager
-async def verifying(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
-    """A transaction like the `verify` action's (the request's, committed on exit)."""
-    async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
-        yield session
 
 
 async def with_evidence(files: Files, made: Made, minter: Minter) -> dict[str, str]:
@@ -65,14 +47,14 @@ async def with_evidence(files: Files, made: Made, minter: Minter) -> dict[str, s
 async def test_verify_then_discard_leaves_no_object_and_no_live_row(
     files: Files, minter: Minter
 ) -> None:
-    made = await new_request(files.database_url, SITI)
+    made = await make_request(files.database_url, SITI)
     ids = await with_evidence(files, made, minter)
     supporting_key = next(
         r.storage_key for r in await file_rows(files.database_url, made) if r.kind == "supporting"
     )
 
     async with engine_for(files.database_url) as engine:
-        async with verifying(engine) as session:
+        async with transaction(engine) as session:  # as the `verify` action's
             request = await get_request(session, made.id, for_update=True)
             assert await discard_identity_scans(session, files.store, request, VERIFIER) == 2
             # Not committed yet: every object is still there.
@@ -95,18 +77,18 @@ async def test_verify_then_discard_leaves_no_object_and_no_live_row(
     assert [item["id"] for item in listed] == [ids["supporting"]]
 
     # A second verify finds nothing left to discard.
-    async with engine_for(files.database_url) as engine, verifying(engine) as session:
+    async with engine_for(files.database_url) as engine, transaction(engine) as session:
         request = await get_request(session, made.id, for_update=True)
         assert await discard_identity_scans(session, files.store, request, VERIFIER) == 0
 
 
 async def test_a_rolled_back_verify_keeps_every_scan(files: Files, minter: Minter) -> None:
-    made = await new_request(files.database_url, BUDI)
+    made = await make_request(files.database_url, BUDI)
     await with_evidence(files, made, minter)
     keys = await all_keys(files.store)
 
     async def failed_verify(engine: AsyncEngine) -> None:
-        async with verifying(engine) as session:
+        async with transaction(engine) as session:
             request = await get_request(session, made.id, for_update=True)
             await discard_identity_scans(session, files.store, request, VERIFIER)
             raise VerifyFailedError
@@ -134,7 +116,7 @@ async def test_the_sweeper_removes_objects_a_crash_left_behind(
     files: Files, minter: Minter
 ) -> None:
     """The verify committed, the process died before deleting: the sweeper finishes."""
-    made = await new_request(files.database_url, WAYAN)
+    made = await make_request(files.database_url, WAYAN)
     await with_evidence(files, made, minter)
     rows = await file_rows(files.database_url, made)
     scans = [r.storage_key for r in rows if r.kind != "supporting"]

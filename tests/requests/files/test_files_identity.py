@@ -7,9 +7,10 @@ import uuid
 
 from requests_service.identity.nik import masked
 
-from tests.requests.files.support import Files, Made, audit_rows, new_request
-from tests.requests.harness import DINKES_ID, Minter, demo_account
+from tests.requests.files.support import Files, audit_rows
+from tests.requests.harness import DINKES_ID, Minter, demo_account, official
 from tests.requests.people import BUDI, SITI
+from tests.requests.support import Made, make_request, requester
 
 
 def identity_path(made: Made) -> str:
@@ -19,7 +20,7 @@ def identity_path(made: Made) -> str:
 async def test_the_handler_reads_the_identity_with_the_nik_decrypted(
     files: Files, minter: Minter
 ) -> None:
-    made = await new_request(files.database_url, SITI, with_email=True)
+    made = await make_request(files.database_url, SITI)
     ppid = demo_account("ppid.dinkes")
 
     read = await files.client.get(identity_path(made), headers=minter.official(ppid))
@@ -43,18 +44,14 @@ async def test_the_handler_reads_the_identity_with_the_nik_decrypted(
     assert audit["details"] == {"scope": "full"}
     assert SITI.nik not in str(audit)
 
-    utama = await files.client.get(
-        identity_path(made), headers=minter.official(demo_account("ppid.utama"))
-    )
+    utama = await files.client.get(identity_path(made), headers=official(minter, "ppid.utama"))
     assert utama.json()["nik"] == SITI.nik
 
 
 async def test_readers_who_do_not_handle_get_the_nik_masked(files: Files, minter: Minter) -> None:
-    made = await new_request(files.database_url, BUDI)
+    made = await make_request(files.database_url, BUDI)
     for reader in ("auditor", "atasan"):
-        read = await files.client.get(
-            identity_path(made), headers=minter.official(demo_account(reader))
-        )
+        read = await files.client.get(identity_path(made), headers=official(minter, reader))
         assert read.status_code == 200, read.text
         body = read.json()
         assert body["scope"] == "masked"
@@ -69,10 +66,10 @@ async def test_readers_who_do_not_handle_get_the_nik_masked(files: Files, minter
 
 async def test_nobody_else_reads_the_identity(files: Files, minter: Minter) -> None:
     account = uuid.uuid4()
-    made = await new_request(files.database_url, SITI, account=account)
+    made = await make_request(files.database_url, SITI, account=account)
     refusals = {
-        "another unit's PPID": (minter.official(demo_account("ppid.disdik")), 404),
-        "the requester's account": (minter.headers([], sub=account, typ="requester"), 404),
+        "another unit's PPID": (official(minter, "ppid.disdik"), 404),
+        "the requester's account": (requester(minter, account), 404),
         "the tracking secret": (made.with_secret(), 401),
         "anonymous": ({}, 401),
     }
@@ -81,7 +78,7 @@ async def test_nobody_else_reads_the_identity(files: Files, minter: Minter) -> N
         assert refused.status_code == status, (who, refused.text)
     unknown = await files.client.get(
         f"/v1/requests/{uuid.uuid4()}/identity",
-        headers=minter.official(demo_account("ppid.dinkes")),
+        headers=official(minter, "ppid.dinkes"),
     )
     assert unknown.status_code == 404
     assert await audit_rows(files.database_url, "request.identity.read", made.id) == []

@@ -7,19 +7,11 @@ import uuid
 
 import httpx
 
-from tests.requests.files.support import (
-    Files,
-    Made,
-    all_keys,
-    audit_rows,
-    file_rows,
-    new_request,
-    pdf,
-    scan,
-    upload,
-)
-from tests.requests.harness import DINKES_ID, Minter, demo_account
+from tests.requests.files.support import Files, audit_rows, file_rows, scan, upload
+from tests.requests.harness import DINKES_ID, Minter, demo_account, official
 from tests.requests.people import BUDI, SITI, WAYAN, YOHANES
+from tests.requests.support import Made, make_request, requester
+from tests.support.objects import all_keys, pdf
 
 
 def content_path(made: Made, file_id: object) -> str:
@@ -37,7 +29,7 @@ async def uploaded(
 async def test_the_handling_ppid_reads_a_ktp_scan_and_the_read_is_audited(
     files: Files, minter: Minter
 ) -> None:
-    made = await new_request(files.database_url, SITI)
+    made = await make_request(files.database_url, SITI)
     data = scan(200_000)
     file_id = await uploaded(files, made, "ktp_scan", data, made.with_secret())
     ppid = demo_account("ppid.dinkes")
@@ -59,7 +51,7 @@ async def test_the_handling_ppid_reads_a_ktp_scan_and_the_read_is_audited(
 
     # The PPID Utama and the petugas at the root handle every unit's requests.
     for handler in ("ppid.utama", "petugas"):
-        headers = minter.official(demo_account(handler))
+        headers = official(minter, handler)
         assert (
             await files.client.get(content_path(made, file_id), headers=headers)
         ).content == data
@@ -68,16 +60,16 @@ async def test_the_handling_ppid_reads_a_ktp_scan_and_the_read_is_audited(
 
 async def test_nobody_else_reads_identity_evidence(files: Files, minter: Minter) -> None:
     account = uuid.uuid4()
-    made = await new_request(files.database_url, BUDI, account=account)
-    requester = minter.headers([], sub=account, typ="requester")
+    made = await make_request(files.database_url, BUDI, account=account)
+    their_account = requester(minter, account)
     file_ids = [
         await uploaded(files, made, "ktp_scan", scan(), made.with_secret()),
-        await uploaded(files, made, "power_of_attorney", pdf(), requester),
+        await uploaded(files, made, "power_of_attorney", pdf(), their_account),
     ]
     not_found = {
-        "another unit's PPID": minter.official(demo_account("ppid.disdik")),
+        "another unit's PPID": official(minter, "ppid.disdik"),
         "the requester's secret": made.with_secret(),
-        "the requester's account": requester,
+        "the requester's account": their_account,
         "anonymous": {},
     }
     for file_id in file_ids:
@@ -85,34 +77,32 @@ async def test_nobody_else_reads_identity_evidence(files: Files, minter: Minter)
             refused = await files.client.get(content_path(made, file_id), headers=headers)
             assert refused.status_code == 404, (who, refused.text)
         for reader in ("auditor", "atasan", "admin"):
-            headers = minter.official(demo_account(reader))
+            headers = official(minter, reader)
             refused = await files.client.get(content_path(made, file_id), headers=headers)
             assert refused.status_code == 403, (reader, refused.text)
         assert await audit_rows(files.database_url, "request.identity_file.read", file_id) == []
     unknown = await files.client.get(
-        content_path(made, uuid.uuid4()), headers=minter.official(demo_account("ppid.dinkes"))
+        content_path(made, uuid.uuid4()), headers=official(minter, "ppid.dinkes")
     )
     assert unknown.status_code == 404
 
 
 async def test_delivered_information_reaches_the_requester(files: Files, minter: Minter) -> None:
     account = uuid.uuid4()
-    made = await new_request(files.database_url, WAYAN, account=account)
+    made = await make_request(files.database_url, WAYAN, account=account)
     data = pdf(100_000)
-    file_id = await uploaded(
-        files, made, "delivered", data, minter.official(demo_account("ppid.dinkes"))
-    )
+    file_id = await uploaded(files, made, "delivered", data, official(minter, "ppid.dinkes"))
     readers = {
         "the secret": made.with_secret(),
-        "the account": minter.headers([], sub=account, typ="requester"),
-        "the auditor": minter.official(demo_account("auditor")),
+        "the account": requester(minter, account),
+        "the auditor": official(minter, "auditor"),
     }
     for who, headers in readers.items():
         read = await files.client.get(content_path(made, file_id), headers=headers)
         assert read.status_code == 200, (who, read.text)
         assert read.content == data
         assert read.headers["cache-control"] == "no-store"
-    for headers in ({}, minter.official(demo_account("ppid.disdik"))):
+    for headers in ({}, official(minter, "ppid.disdik")):
         assert (
             await files.client.get(content_path(made, file_id), headers=headers)
         ).status_code == 404
@@ -134,15 +124,15 @@ async def list_ids(
 
 
 async def test_lists_show_each_caller_what_they_may_read(files: Files, minter: Minter) -> None:
-    made = await new_request(files.database_url, YOHANES)
-    handler = minter.official(demo_account("ppid.dinkes"))
+    made = await make_request(files.database_url, YOHANES)
+    handler = official(minter, "ppid.dinkes")
     ktp = await uploaded(files, made, "ktp_scan", scan(), made.with_secret())
     theirs = await uploaded(files, made, "supporting", pdf(), made.with_secret())
     internal = await uploaded(files, made, "supporting", pdf(), handler)
     delivered = await uploaded(files, made, "delivered", pdf(), handler)
 
     assert await list_ids(files.client, made, handler) == [ktp, theirs, internal, delivered]
-    assert await list_ids(files.client, made, minter.official(demo_account("auditor"))) == [
+    assert await list_ids(files.client, made, official(minter, "auditor")) == [
         ktp,
         theirs,
         internal,
@@ -156,7 +146,7 @@ async def test_lists_show_each_caller_what_they_may_read(files: Files, minter: M
     assert own.status_code == 200
     other = await files.client.get(content_path(made, internal), headers=made.with_secret())
     assert other.status_code == 404
-    for headers in ({}, minter.official(demo_account("ppid.disdik"))):
+    for headers in ({}, official(minter, "ppid.disdik")):
         assert (await files.client.get(made.files_path, headers=headers)).status_code == 404
     # Officials see the scan's own filename; it never reaches the requester's side.
     listed = (await files.client.get(made.files_path, headers=handler)).json()["items"]
@@ -164,17 +154,17 @@ async def test_lists_show_each_caller_what_they_may_read(files: Files, minter: M
 
 
 async def test_a_handler_removes_a_file(files: Files, minter: Minter) -> None:
-    made = await new_request(files.database_url, SITI)
-    handler = minter.official(demo_account("ppid.dinkes"))
+    made = await make_request(files.database_url, SITI)
+    handler = official(minter, "ppid.dinkes")
     file_id = await uploaded(files, made, "supporting", pdf(), made.with_secret())
     path = f"{made.files_path}/{file_id}"
 
     assert (await files.client.delete(path, headers=made.with_secret())).status_code == 401
-    requester_token = minter.headers([], sub=uuid.uuid4(), typ="requester")
+    requester_token = requester(minter)
     assert (await files.client.delete(path, headers=requester_token)).status_code == 404
-    other_unit = minter.official(demo_account("ppid.disdik"))
+    other_unit = official(minter, "ppid.disdik")
     assert (await files.client.delete(path, headers=other_unit)).status_code == 404
-    auditor = minter.official(demo_account("auditor"))
+    auditor = official(minter, "auditor")
     assert (await files.client.delete(path, headers=auditor)).status_code == 403
 
     removed = await files.client.delete(path, headers=handler)

@@ -16,19 +16,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from tests.requests.files.support import (
     ELF,
     Files,
-    all_keys,
     audit_rows,
-    engine_for,
     file_rows,
-    new_request,
-    pdf,
-    read_all,
     scan,
     serve_files,
     upload,
 )
-from tests.requests.harness import AuthStack, Minter, demo_account
+from tests.requests.harness import AuthStack, Minter, demo_account, official
 from tests.requests.people import BUDI, SITI, WAYAN
+from tests.requests.support import make_request
+from tests.services.support import engine_for
+from tests.support.objects import all_keys, pdf, read_all
 from tests.support.procs import free_port
 from tests.support.s3 import s3_overrides_at
 
@@ -37,7 +35,7 @@ async def test_a_ktp_scan_on_s3_is_streamed_to_the_handler_only(
     s3_files: Files, minter: Minter
 ) -> None:
     assert isinstance(s3_files.store, S3Store)
-    made = await new_request(s3_files.database_url, SITI)
+    made = await make_request(s3_files.database_url, SITI)
     data = scan(3 * 1024 * 1024)
 
     created = await upload(s3_files.client, made, "ktp_scan", data, made.with_secret())
@@ -48,7 +46,7 @@ async def test_a_ktp_scan_on_s3_is_streamed_to_the_handler_only(
     assert await all_keys(s3_files.store) == [row.storage_key]
     assert await read_all(s3_files.store, row.storage_key) == data
     url = created.json()["url"]
-    read = await s3_files.client.get(url, headers=minter.official(demo_account("ppid.dinkes")))
+    read = await s3_files.client.get(url, headers=official(minter, "ppid.dinkes"))
     assert read.status_code == 200, read.text  # streamed, never a redirect to the bucket
     assert read.content == data
     assert read.headers["cache-control"] == "no-store"
@@ -60,8 +58,8 @@ async def test_a_ktp_scan_on_s3_is_streamed_to_the_handler_only(
 async def test_refusals_removals_and_discards_leave_no_object_on_s3(
     s3_files: Files, minter: Minter
 ) -> None:
-    made = await new_request(s3_files.database_url, BUDI)
-    handler = minter.official(demo_account("ppid.dinkes"))
+    made = await make_request(s3_files.database_url, BUDI)
+    handler = official(minter, "ppid.dinkes")
     refused = await upload(s3_files.client, made, "supporting", ELF, made.with_secret())
     assert refused.status_code == 415
     assert await all_keys(s3_files.store) == []
@@ -91,12 +89,12 @@ async def test_storage_down_answers_503_and_records_nothing(
     503 with Retry-After and no row; the identity endpoint needs no storage."""
     overrides = s3_overrides_at(f"http://127.0.0.1:{free_port()}", "terbuka-unreachable")
     async with serve_files(auth_stack, requests_database, tmp_path, **overrides) as files:
-        made = await new_request(files.database_url, WAYAN)
+        made = await make_request(files.database_url, WAYAN)
         refused = await upload(files.client, made, "ktp_scan", scan(), made.with_secret())
         assert refused.status_code == 503, refused.text
         assert refused.headers["retry-after"]
         assert refused.headers["content-type"].startswith("application/problem+json")
         assert await file_rows(files.database_url, made) == []
-        handler = minter.official(demo_account("ppid.dinkes"))
+        handler = official(minter, "ppid.dinkes")
         identity = await files.client.get(f"/v1/requests/{made.id}/identity", headers=handler)
         assert identity.status_code == 200

@@ -5,12 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
-import os
-import subprocess
-import sys
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,23 +16,12 @@ from requests_service.core.models import RequestFile, RequestFileKind, RequestPo
 from requests_service.files.sweep import SweepReport, sweep
 from sqlmodel import col
 
-from tests.requests.files.support import (
-    Files,
-    Made,
-    all_keys,
-    audit_rows,
-    engine_for,
-    file_rows,
-    new_request,
-    pdf,
-    scan,
-    serve_files,
-    upload,
-)
+from tests.requests.files.support import Files, audit_rows, file_rows, scan, serve_files, upload
 from tests.requests.harness import ROOT_ID, AuthStack
 from tests.requests.people import BUDI, SITI, WAYAN, YOHANES
-from tests.services.support import database_session
-from tests.support.procs import ROOT
+from tests.requests.support import Made, make_request
+from tests.services.support import database_session, engine_for
+from tests.support.objects import all_keys, pdf, put_object, sweep_command, wait_until_gone
 
 GRACE = timedelta(hours=1)
 DATA = b"%PDF-1.7\nsweeper test\n"
@@ -70,8 +54,8 @@ async def live_ids(files: Files, made: Made) -> set[uuid.UUID]:
 
 
 async def test_identity_scans_expire_with_the_roots_retention(files: Files) -> None:
-    old = await new_request(files.database_url, SITI)
-    recent = await new_request(files.database_url, BUDI)
+    old = await make_request(files.database_url, SITI)
+    recent = await make_request(files.database_url, BUDI)
     old_ktp = await attach(files, old, "ktp_scan", timedelta(days=31))
     old_support = await attach(files, old, "supporting", timedelta(days=40))
     recent_ktp = await attach(files, recent, "ktp_scan", timedelta(days=10))
@@ -112,27 +96,18 @@ class Layout:
         return sorted([self.orphan_young, self.undated, self.named_old])
 
 
-async def one_chunk() -> AsyncIterator[bytes]:
-    yield DATA
-
-
-async def put(store: ObjectStore, key: str) -> str:
-    await store.put_stream(key, one_chunk(), content_type="application/pdf", max_bytes=1024)
-    return key
-
-
 async def lay_out(store: ObjectStore, database_url: str) -> Layout:
     """One object of each kind the sweeper must tell apart."""
     now = datetime.now(UTC)
     old = now - GRACE - timedelta(minutes=5)
     layout = Layout(
-        orphan_old=await put(store, generate_dated_key("request-files", old)),
-        orphan_young=await put(store, generate_dated_key("request-files", now)),
-        undated=await put(store, f"request-files/{uuid.uuid4().hex}"),
-        named_old=await put(store, generate_dated_key("request-files", old)),
-        released=await put(store, generate_dated_key("request-files", now)),
+        orphan_old=await put_object(store, generate_dated_key("request-files", old), DATA),
+        orphan_young=await put_object(store, generate_dated_key("request-files", now), DATA),
+        undated=await put_object(store, f"request-files/{uuid.uuid4().hex}", DATA),
+        named_old=await put_object(store, generate_dated_key("request-files", old), DATA),
+        released=await put_object(store, generate_dated_key("request-files", now), DATA),
     )
-    made = await new_request(database_url, YOHANES)
+    made = await make_request(database_url, YOHANES)
     async with database_session(database_url) as session:
         for key, deleted_at in ((layout.named_old, None), (layout.released, now)):
             session.add(
@@ -173,24 +148,13 @@ async def test_sweep_on_s3(s3_files: Files) -> None:
 
 async def test_sweep_command_line(files: Files) -> None:
     layout = await lay_out(files.store, files.database_url)
-    env = {
-        **os.environ,
-        "REQUESTS_DATABASE_URL": files.database_url,
-        "REQUESTS_STORAGE_DIR": str(files.settings.storage_dir),
-        "REQUESTS_SWEEP_GRACE_SECONDS": str(int(GRACE.total_seconds())),
-    }
-    done = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "requests_service.files.sweep"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
+    report = await sweep_command(
+        "requests_service.files.sweep",
+        "REQUESTS_",
+        files.database_url,
+        files.settings.storage_dir,
+        GRACE,
     )
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["deleted"] == 2
     assert report["dry_run"] is False
     assert await all_keys(files.store) == layout.survivors()
@@ -202,14 +166,11 @@ async def test_the_service_sweeps_periodically(
     objects = tmp_path / "objects"
     # Laid out before the service starts: a sweep must not fall between an object and its row.
     layout = await lay_out(LocalStore(objects), requests_database)
-    made = await new_request(requests_database, WAYAN)
+    made = await make_request(requests_database, WAYAN)
     async with serve_files(
         auth_stack, requests_database, objects, sweep_interval_seconds=0.2
     ) as files:
-        for _ in range(100):
-            if layout.orphan_old not in await all_keys(files.store):
-                break
-            await asyncio.sleep(0.1)
+        await wait_until_gone(files.store, layout.orphan_old)
         assert await all_keys(files.store) == layout.survivors()
         # Uploads keep working while it runs, and their objects stay.
         created = await upload(files.client, made, "ktp_scan", scan(), made.with_secret())

@@ -15,18 +15,16 @@ from tests.requests.files.support import (
     PNG,
     ZIP,
     Files,
-    all_keys,
     audit_rows,
     file_rows,
-    new_request,
-    pdf,
-    read_all,
     scan,
     serve_files,
     upload,
 )
-from tests.requests.harness import AuthStack, Minter, demo_account
+from tests.requests.harness import AuthStack, Minter, demo_account, official
 from tests.requests.people import BUDI, SITI, WAYAN
+from tests.requests.support import make_request, requester
+from tests.support.objects import all_keys, pdf, read_all
 
 KTP_NAME = "KTP_Siti_Rahmawati.jpg"
 
@@ -36,7 +34,7 @@ def nothing_left(files: Files) -> bool:
 
 
 async def test_a_requester_uploads_a_ktp_scan_with_the_tracking_secret(files: Files) -> None:
-    made = await new_request(files.database_url, SITI)
+    made = await make_request(files.database_url, SITI)
     data = scan()
 
     created = await upload(
@@ -66,15 +64,13 @@ async def test_a_requester_uploads_a_ktp_scan_with_the_tracking_secret(files: Fi
 
 async def test_the_requesters_account_and_the_handlers_upload(files: Files, minter: Minter) -> None:
     account = uuid.uuid4()
-    made = await new_request(files.database_url, BUDI, account=account)
-    requester = minter.headers([], sub=account, typ="requester")
+    made = await make_request(files.database_url, BUDI, account=account)
+    their_account = requester(minter, account)
 
-    by_account = await upload(files.client, made, "power_of_attorney", pdf(), requester)
-    by_ppid = await upload(
-        files.client, made, "supporting", pdf(), minter.official(demo_account("ppid.dinkes"))
-    )
+    by_account = await upload(files.client, made, "power_of_attorney", pdf(), their_account)
+    by_ppid = await upload(files.client, made, "supporting", pdf(), official(minter, "ppid.dinkes"))
     by_petugas = await upload(
-        files.client, made, "deed_scan", scan(head=PNG), minter.official(demo_account("petugas"))
+        files.client, made, "deed_scan", scan(head=PNG), official(minter, "petugas")
     )
 
     assert [r.status_code for r in (by_account, by_ppid, by_petugas)] == [201, 201, 201]
@@ -93,21 +89,19 @@ async def test_the_requesters_account_and_the_handlers_upload(files: Files, mint
 async def test_strangers_get_404_and_readers_who_do_not_handle_403(
     files: Files, minter: Minter
 ) -> None:
-    made = await new_request(files.database_url, WAYAN, account=uuid.uuid4())
+    made = await make_request(files.database_url, WAYAN, account=uuid.uuid4())
     strangers = {
         "anonymous": {},
         "wrong secret": {"X-Tracking-Secret": "not-the-secret"},
-        "another requester": minter.headers([], sub=uuid.uuid4(), typ="requester"),
-        "another unit's PPID": minter.official(demo_account("ppid.disdik")),
-        "tim pertimbangan": minter.official(demo_account("tim.pertimbangan")),
+        "another requester": requester(minter),
+        "another unit's PPID": official(minter, "ppid.disdik"),
+        "tim pertimbangan": official(minter, "tim.pertimbangan"),
     }
     for who, headers in strangers.items():
         refused = await upload(files.client, made, "ktp_scan", scan(), headers)
         assert refused.status_code == 404, (who, refused.text)
     for reader in ("auditor", "atasan"):
-        refused = await upload(
-            files.client, made, "supporting", pdf(), minter.official(demo_account(reader))
-        )
+        refused = await upload(files.client, made, "supporting", pdf(), official(minter, reader))
         assert refused.status_code == 403, (reader, refused.text)
     unknown = await files.client.post(
         f"/v1/requests/{uuid.uuid4()}/files", files={"file": ("a.pdf", pdf())}
@@ -120,13 +114,13 @@ async def test_strangers_get_404_and_readers_who_do_not_handle_403(
 async def test_delivered_information_is_uploaded_by_handlers_only(
     files: Files, minter: Minter
 ) -> None:
-    made = await new_request(files.database_url, SITI)
+    made = await make_request(files.database_url, SITI)
 
     refused = await upload(files.client, made, "delivered", pdf(), made.with_secret())
     assert refused.status_code == 403, refused.text
     assert await all_keys(files.store) == []
 
-    handler = minter.official(demo_account("ppid.dinkes"))
+    handler = official(minter, "ppid.dinkes")
     delivered = await upload(
         files.client, made, "delivered", ZIP, handler, filename="data-imunisasi.zip"
     )
@@ -136,8 +130,8 @@ async def test_delivered_information_is_uploaded_by_handlers_only(
 
 
 async def test_a_wrong_type_is_415_and_nothing_is_stored(files: Files, minter: Minter) -> None:
-    made = await new_request(files.database_url, BUDI)
-    handler = minter.official(demo_account("ppid.dinkes"))
+    made = await make_request(files.database_url, BUDI)
+    handler = official(minter, "ppid.dinkes")
     attempts = [
         ("ktp_scan", GIF, made.with_secret()),  # an image, but not one a scan may be
         ("deed_scan", ZIP, made.with_secret()),
@@ -168,7 +162,7 @@ def _form(*parts: tuple[str, bytes, str | None]) -> tuple[bytes, str]:
 
 
 async def test_kind_after_the_file_is_checked_once_known(files: Files) -> None:
-    made = await new_request(files.database_url, SITI)
+    made = await make_request(files.database_url, SITI)
 
     async def post(*parts: tuple[str, bytes, str | None]) -> int:
         body, content_type = _form(*parts)
@@ -194,7 +188,7 @@ async def test_over_the_limit_is_413_and_nothing_is_stored(
     async with serve_files(
         auth_stack, requests_database, tmp_path / "objects", max_upload_bytes=limit
     ) as files:
-        made = await new_request(files.database_url, BUDI)
+        made = await make_request(files.database_url, BUDI)
         declared = await upload(files.client, made, "ktp_scan", scan(4 * limit), made.with_secret())
         assert declared.status_code == 413, declared.text
         assert declared.json()["max_bytes"] == limit
@@ -209,9 +203,9 @@ async def test_over_the_limit_is_413_and_nothing_is_stored(
 
 
 async def test_ended_requests_take_no_files(files: Files, minter: Minter) -> None:
-    handler = minter.official(demo_account("ppid.dinkes"))
+    handler = official(minter, "ppid.dinkes")
     for state in (RequestState.CLOSED, RequestState.WITHDRAWN, RequestState.REJECTED_INCOMPLETE):
-        made = await new_request(files.database_url, WAYAN, state=state)
+        made = await make_request(files.database_url, WAYAN, state=state)
         for kind, headers in (("ktp_scan", made.with_secret()), ("delivered", handler)):
             refused = await upload(files.client, made, kind, scan(), headers)
             assert refused.status_code == 409, (state, kind, refused.text)

@@ -12,9 +12,10 @@ import pytest
 from requests_service.identity.nik import decrypt_nik, nik_hash
 from requests_service.settings import RequestsSettings
 
-from tests.requests.harness import DINKES_ID, ROOT_ID, Minter, demo_account
-from tests.requests.intake.support import form, official, requester_headers, rows, submit
+from tests.requests.harness import DINKES_ID, ROOT_ID, Minter, demo_account, official
 from tests.requests.people import BUDI, SITI, WAYAN, YOHANES
+from tests.requests.support import form, requester, submit
+from tests.services.support import rows
 
 NUMBER = r"KOTA-CONTOH/{unit}/PI/{year}/\d{{5}}"
 PERSONAL_FIELDS = ("name", "nik", "address", "phone", "email", "requester")
@@ -88,7 +89,7 @@ async def test_a_requester_account_is_linked(
     requests_client: httpx.AsyncClient, minter: Minter, requests_database: str
 ) -> None:
     account = uuid.uuid4()
-    made = await submit(requests_client, form(BUDI), requester_headers(minter, account))
+    made = await submit(requests_client, form(BUDI), requester(minter, account))
     assert made["channel"] == "online"
     assert made["history"][0]["actor_type"] == "requester"
     assert made["history"][0]["actor_role"] == "pemohon"

@@ -11,9 +11,9 @@ from requests_service.calendar.clock import WorkCalendar
 from requests_service.calendar.models import CalendarDay, CalendarDayKind, CalendarPolicy
 from requests_service.calendar.service import load_calendar
 
-from tests.requests.harness import ROOT_ID, Minter
-from tests.requests.intake.support import form, official, rows, submit
-from tests.services.support import database_session
+from tests.requests.harness import ROOT_ID, Minter, official
+from tests.requests.support import form, submit
+from tests.services.support import database_session, rows
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 

@@ -8,8 +8,9 @@ import uuid
 import httpx
 
 from tests.requests.harness import Minter
-from tests.requests.intake.support import form, requester_headers, rows
 from tests.requests.people import BUDI, SITI
+from tests.requests.support import form, requester
+from tests.services.support import rows
 
 
 async def test_a_retry_gets_the_same_request_number_and_secret(
@@ -62,7 +63,7 @@ async def test_keys_are_per_caller(requests_client: httpx.AsyncClient, minter: M
     key = {"Idempotency-Key": uuid.uuid4().hex}
     anonymous = await requests_client.post("/v1/requests", json=form(SITI), headers=key)
     signed_in = await requests_client.post(
-        "/v1/requests", json=form(SITI), headers={**key, **requester_headers(minter)}
+        "/v1/requests", json=form(SITI), headers={**key, **requester(minter)}
     )
     assert anonymous.status_code == signed_in.status_code == 201
     assert anonymous.json()["id"] != signed_in.json()["id"]

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from ppid_kit.db import create_engine
 from ppid_kit.unit_tree import UnitTree
 from requests_service.core.models import ActorType
 from requests_service.intake import numbers
@@ -20,8 +19,9 @@ from requests_service.intake.service import submit_request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from tests.requests.harness import DISDIK_ID, AuthStack, requests_settings
-from tests.requests.intake.support import form, rows, submit
 from tests.requests.people import PEOPLE
+from tests.requests.support import form, submit
+from tests.services.support import engine_for, rows
 
 
 class Refused(Exception):
@@ -30,11 +30,8 @@ class Refused(Exception):
 
 @pytest.fixture
 async def engine(requests_database: str) -> AsyncIterator[AsyncEngine]:
-    made = create_engine(requests_database, pool_size=25)
-    try:
+    async with engine_for(requests_database, pool_size=25) as made:
         yield made
-    finally:
-        await made.dispose()
 
 
 def seq_of(number: str) -> int:

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from tests.requests.harness import DINKES_ID, ROOT_ID, Minter
-from tests.requests.intake.support import official, rows, submit
+from tests.requests.harness import DINKES_ID, ROOT_ID, Minter, official
+from tests.requests.support import submit
+from tests.services.support import rows
 
 URL = f"/v1/requests/policies/{ROOT_ID}"
 

@@ -8,10 +8,9 @@ import uuid
 
 import httpx
 
-from tests.requests.harness import Minter
-from tests.requests.intake.support import Json, form, official, requester_headers, submit
+from tests.requests.harness import Minter, official
 from tests.requests.people import SITI
-from tests.requests.unit.test_pdf import page_text
+from tests.requests.support import Json, form, pdf_text, requester, submit
 
 MONTHS = "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
 
@@ -31,7 +30,7 @@ async def test_the_receipt_says_what_the_law_asks(requests_client: httpx.AsyncCl
     assert response.headers["content-type"] == "application/pdf"
     assert response.headers["content-disposition"].startswith('inline; filename="tanda-bukti-')
     assert response.headers["cache-control"] == "private, no-store"
-    text = page_text(response.content)
+    text = pdf_text(response.content)
     deadlines = made["deadlines"]
     received = dt.datetime.fromisoformat(deadlines["received_at"])
     for expected in (
@@ -56,12 +55,12 @@ async def test_the_receipt_says_what_the_law_asks(requests_client: httpx.AsyncCl
 async def test_officials_and_the_account_read_it_without_the_secret_printed(
     requests_client: httpx.AsyncClient, minter: Minter
 ) -> None:
-    account = requester_headers(minter)
+    account = requester(minter)
     made = await submit(requests_client, form(), account)
     for headers in (official(minter, "ppid.dinkes"), official(minter, "auditor"), account):
         response = await receipt(requests_client, made, headers)
         assert response.status_code == 200, response.text
-        text = page_text(response.content)
+        text = pdf_text(response.content)
         assert made["registration_number"] in text
         assert made["tracking_secret"] not in text
 
@@ -72,7 +71,7 @@ async def test_anyone_else_gets_404(requests_client: httpx.AsyncClient, minter: 
         {},
         {"X-Tracking-Secret": "wrong"},
         official(minter, "ppid.disdik"),
-        requester_headers(minter),
+        requester(minter),
     ):
         response = await receipt(requests_client, made, headers)
         assert response.status_code == 404, headers

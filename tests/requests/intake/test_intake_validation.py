@@ -12,9 +12,9 @@ import pytest
 from ppid_kit.unit_tree import UnitNode, UnitTree
 from requests_service.intake.rules import unit_errors
 
-from tests.requests.harness import DINKES_ID, ROOT_ID, Minter
-from tests.requests.intake.support import Json, form, official
+from tests.requests.harness import DINKES_ID, ROOT_ID, Minter, official
 from tests.requests.people import BUDI, SITI
+from tests.requests.support import Json, form
 
 BAD_NIK = "9973015708910003"  # province 99 does not exist
 REQUIRED = ("Wajib diisi.", "This field is required.")

@@ -21,16 +21,10 @@ from requests_service.core.models import RequestState
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.requests.harness import AuthStack
-from tests.requests.notify.support import (
-    engine_for,
-    in_zone,
-    rows_about,
-    step,
-    submit,
-    transaction,
-)
+from tests.requests.notify.support import in_zone, rows_about, step
 from tests.requests.people import BUDI, SITI
-from tests.services.support import CURSOR_SECRET
+from tests.requests.support import store_request
+from tests.services.support import engine_for, transaction
 from tests.support.procs import free_port, running, uvicorn_cmd
 from tests.support.smtp import SmtpServer
 
@@ -41,23 +35,19 @@ D10 = dt.date(2026, 12, 17)
 def service_env(
     stack: AuthStack, database_url: str, smtp: SmtpServer, storage: Path
 ) -> dict[str, str]:
-    return {
-        "REQUESTS_DATABASE_URL": database_url,
-        "REQUESTS_CURSOR_SECRET": CURSOR_SECRET,
-        "REQUESTS_JWKS_URL": f"{stack.url}/.well-known/jwks.json",
-        "REQUESTS_UNIT_TREE_URL": f"{stack.url}/v1/units/tree",
-        "REQUESTS_JWT_ISSUER": stack.minter.issuer,
-        "REQUESTS_JWT_AUDIENCE": stack.minter.audience,
-        "REQUESTS_STORAGE_DIR": str(storage),
-        "REQUESTS_SMTP_HOST": smtp.host,
-        "REQUESTS_SMTP_PORT": str(smtp.port),
-        "REQUESTS_SMTP_TIMEOUT_SECONDS": "5",
-        "REQUESTS_OUTBOX_POLL_SECONDS": "0.05",
-        "REQUESTS_OUTBOX_BACKOFF_BASE_SECONDS": "0.05",
-        "REQUESTS_OUTBOX_BACKOFF_MAX_SECONDS": "0.5",
-        "REQUESTS_OUTBOX_MAX_ATTEMPTS": "10000",
-        "REQUESTS_REMINDER_INTERVAL_SECONDS": "0",
-    }
+    return stack.env_for(
+        "REQUESTS_",
+        database_url,
+        storage_dir=storage,
+        smtp_host=smtp.host,
+        smtp_port=smtp.port,
+        smtp_timeout_seconds=5,
+        outbox_poll_seconds=0.05,
+        outbox_backoff_base_seconds=0.05,
+        outbox_backoff_max_seconds=0.5,
+        outbox_max_attempts=10000,
+        reminder_interval_seconds=0,
+    )
 
 
 async def pending_tried(engine: AsyncEngine, numbers: list[str]) -> list[sa.Row[Any]]:
@@ -81,8 +71,8 @@ async def test_a_killed_process_loses_no_email(
     async with engine_for(requests_database) as engine:
         with running(cmd, port=port, env=env, name="requests-crash-1") as first:
             async with transaction(engine) as session:
-                siti = await submit(session, SITI, received_at=RECEIVED_AT, notice_due=D10)
-                budi = await submit(session, BUDI, received_at=RECEIVED_AT, notice_due=D10)
+                siti = await store_request(session, SITI, received_at=RECEIVED_AT, notice_due=D10)
+                budi = await store_request(session, BUDI, received_at=RECEIVED_AT, notice_due=D10)
             async with transaction(engine) as session:
                 await step(session, siti.request, "verify", RequestState.VERIFIED)
             queued = await pending_tried(engine, [siti.number, budi.number])

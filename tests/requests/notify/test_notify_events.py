@@ -20,28 +20,16 @@ from requests_service.settings import RequestsSettings
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from tests.requests.harness import AuthStack, requests_settings
-from tests.requests.notify.support import (
-    engine_for,
-    in_zone,
-    outbox_rows,
-    rows_about,
-    step,
-    submit,
-    transaction,
-)
+from tests.requests.notify.support import in_zone, outbox_rows, rows_about, step
 from tests.requests.people import BUDI, SITI, WAYAN, YOHANES, Person
+from tests.requests.support import store_request
+from tests.services.support import transaction
 from tests.support.lifespan import in_lifespan
 from tests.support.smtp import SmtpServer, settings_for
 
 LINK_BASE = "https://ppid.kota-contoh.example/lacak"
 RECEIVED_AT = in_zone(dt.date(2026, 12, 3), 10, 15)
 D10 = dt.date(2026, 12, 17)
-
-
-@pytest.fixture
-async def engine(requests_database: str) -> Any:
-    async with engine_for(requests_database) as engine:
-        yield engine
 
 
 def app_settings(
@@ -54,7 +42,9 @@ def app_settings(
 async def submitted_by(engine: AsyncEngine, person: Person, **fields: Any) -> str:
     """A committed submission by `person`; its registration number."""
     async with transaction(engine) as session:
-        done = await submit(session, person, received_at=RECEIVED_AT, notice_due=D10, **fields)
+        done = await store_request(
+            session, person, received_at=RECEIVED_AT, notice_due=D10, **fields
+        )
     return done.number
 
 
@@ -69,8 +59,8 @@ async def wait_until(
 
 
 async def test_an_event_queues_its_email_in_the_events_transaction(engine: AsyncEngine) -> None:
-    async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
-        done = await submit(session, SITI, received_at=RECEIVED_AT, notice_due=D10)
+    async with transaction(engine) as session:
+        done = await store_request(session, SITI, received_at=RECEIVED_AT, notice_due=D10)
         # Queued, but invisible to anyone else (the worker) until the change commits.
         assert await rows_about(engine, done.number) == []
     [row] = await rows_about(engine, done.number)
@@ -85,7 +75,7 @@ async def test_a_rolled_back_event_queues_nothing(engine: AsyncEngine) -> None:
 
     async def failing_change() -> None:
         async with transaction(engine) as session:
-            done = await submit(session, BUDI, received_at=RECEIVED_AT, notice_due=D10)
+            done = await store_request(session, BUDI, received_at=RECEIVED_AT, notice_due=D10)
             numbers.append(done.number)
             raise LookupError("the change failed after its event was recorded")
 
@@ -96,7 +86,7 @@ async def test_a_rolled_back_event_queues_nothing(engine: AsyncEngine) -> None:
 
 async def test_each_later_event_queues_one_more_email(engine: AsyncEngine) -> None:
     async with transaction(engine) as session:
-        done = await submit(session, WAYAN, received_at=RECEIVED_AT, notice_due=D10)
+        done = await store_request(session, WAYAN, received_at=RECEIVED_AT, notice_due=D10)
     async with transaction(engine) as session:
         request = await step(session, done.request, "verify", RequestState.VERIFIED)
         await step(session, request, "assign", RequestState.IN_PROCESS)
@@ -126,8 +116,8 @@ async def test_the_apps_worker_sends_the_email_and_marks_it_sent(
         app_engine = app.state.engine
         async with AsyncSession(app_engine) as session:
             assert config_for(session).tracking_link_base == LINK_BASE
-        async with AsyncSession(app_engine, expire_on_commit=False) as session, session.begin():
-            done = await submit(session, SITI, received_at=RECEIVED_AT, notice_due=D10)
+        async with transaction(app_engine) as session:
+            done = await store_request(session, SITI, received_at=RECEIVED_AT, notice_due=D10)
         subject = f"Permohonan informasi {done.number} diterima"
         [mail] = await smtp.wait_for(1, subject=subject)
 
@@ -138,7 +128,7 @@ async def test_the_apps_worker_sends_the_email_and_marks_it_sent(
     assert mail.recipients == [SITI.email]
     assert "- Diterima: Kamis, 3 Desember 2026 pukul 10.15 WIB" in mail.text
     assert f"{LINK_BASE}?nomor=" in mail.text  # the app's own link base, bound by its lifespan
-    assert done.tracking_secret not in mail.text
+    assert done.secret not in mail.text
     assert mail.html is not None
     assert (row.recipient, row.body_text, row.body_html) == (None, None, None)
     assert row.attempts == 1

@@ -29,18 +29,10 @@ from requests_service.settings import RequestsSettings
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.requests.harness import DINKES_ID, ROOT_ID, AuthStack, requests_settings
-from tests.requests.notify.support import (
-    WIB,
-    Submitted,
-    engine_for,
-    in_zone,
-    outbox_rows,
-    rows_about,
-    step,
-    submit,
-    transaction,
-)
+from tests.requests.notify.support import in_zone, outbox_rows, rows_about, step
 from tests.requests.people import BUDI, SITI, WAYAN, YOHANES, Person
+from tests.requests.support import ZONE, Made, store_request
+from tests.services.support import engine_for, transaction
 from tests.support.lifespan import in_lifespan
 from tests.support.smtp import SmtpServer, settings_for
 
@@ -55,23 +47,19 @@ def monday(year: int, month: int) -> dt.datetime:
     return in_zone(day + dt.timedelta(days=(7 - day.weekday()) % 7), 9)
 
 
-@pytest.fixture
-async def engine(requests_database: str) -> Any:
-    async with engine_for(requests_database, pool_size=4) as engine:
-        yield engine
-
-
 async def calendar(engine: AsyncEngine) -> WorkCalendar:
     async with transaction(engine) as session:
-        return await load_calendar(session, ROOT_ID, time_zone=WIB)
+        return await load_calendar(session, ROOT_ID, time_zone=ZONE)
 
 
 async def submitted(
     engine: AsyncEngine, person: Person, now: dt.datetime, notice_due: dt.date, **fields: Any
-) -> Submitted:
+) -> Made:
     async with transaction(engine) as session:
         received = now - dt.timedelta(days=12)
-        return await submit(session, person, received_at=received, notice_due=notice_due, **fields)
+        return await store_request(
+            session, person, received_at=received, notice_due=notice_due, **fields
+        )
 
 
 async def reminders_of(engine: AsyncEngine, request_id: uuid.UUID) -> list[sa.Row[Any]]:
@@ -146,7 +134,7 @@ async def test_two_working_days_ahead_the_unit_gets_one_reminder(
     assert f"tinggal 2 hari kerja lagi ({deadline})" in mail.text
     assert "UU 14/2008 Pasal 22 ayat (7)" in mail.text
     assert "dapat diperpanjang satu kali" in mail.text
-    for value in (*SITI.secrets, SITI.name, SITI.email, due.tracking_secret):
+    for value in (*SITI.secrets, SITI.name, SITI.email, due.secret):
         assert value not in mail.text
 
 

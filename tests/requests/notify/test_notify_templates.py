@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from requests_service.core.models import NoticeOutcome, RequestState
-from requests_service.notify.formatting import Email, rupiah, zone_abbreviation
+from requests_service.notify.formatting import Email
 from requests_service.notify.templates import (
     OUTCOME_WORDS,
     STATE_WORDS,
@@ -20,9 +20,11 @@ from requests_service.notify.templates import (
     requester_email,
     tracking_link,
 )
+from requests_service.texts import rupiah, zone_abbreviation
 
-from tests.requests.notify.support import in_zone, new_request
+from tests.requests.notify.support import in_zone
 from tests.requests.people import SITI
+from tests.requests.support import new_request
 
 BASE = "https://ppid.kota-contoh.example/lacak"
 RECEIVED_AT = in_zone(dt.date(2026, 12, 3), 10, 15)  # a Thursday

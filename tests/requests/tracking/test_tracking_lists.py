@@ -17,19 +17,13 @@ from tests.requests.harness import (
     ROOT_ID,
     AuthStack,
     Minter,
+    official,
     requests_settings,
     serve_requests,
 )
-from tests.requests.intake.support import (
-    execute,
-    form,
-    official,
-    requester_headers,
-    rows,
-    submit,
-)
 from tests.requests.people import BUDI, SITI, WAYAN, YOHANES
-from tests.services.support import next_url
+from tests.requests.support import form, requester, submit
+from tests.services.support import execute, next_url, rows
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -55,7 +49,7 @@ async def seeded(
 ) -> Seeded:
     minter = auth_stack.minter
     settings = requests_settings(auth_stack, requests_database, tmp_path_factory.mktemp("lists"))
-    account = requester_headers(minter)
+    account = requester(minter)
     letter_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=5)
     async with serve_requests(settings) as client:
         ids = {}
@@ -127,7 +121,7 @@ async def test_each_official_sees_the_units_their_roles_cover(
     item = (await listed(requests_client, official(minter, "ppid.dinkes")))[0]
     assert not {"name", "nik", "address", "phone", "email", "history"} & set(item)
     assert (await requests_client.get("/v1/requests")).status_code == 401
-    refused = await requests_client.get("/v1/requests", headers=requester_headers(minter))
+    refused = await requests_client.get("/v1/requests", headers=requester(minter))
     assert refused.status_code == 403
     outsider = minter.headers([("ppid_pelaksana", uuid.uuid4())])
     assert (await requests_client.get("/v1/requests", headers=outsider)).status_code == 403
@@ -239,7 +233,7 @@ async def test_my_requests(
     second = await requests_client.get(second_url, headers=seeded.account)
     assert seeded.names(second.json()["items"]) == ["a2"]
     assert second.json()["next_cursor"] is None
-    assert await listed(requests_client, requester_headers(minter), "/v1/requests/mine") == []
+    assert await listed(requests_client, requester(minter), "/v1/requests/mine") == []
     assert (await requests_client.get("/v1/requests/mine")).status_code == 401
     as_official = await requests_client.get(
         "/v1/requests/mine", headers=official(minter, "ppid.utama")

@@ -7,9 +7,9 @@ import uuid
 import httpx
 import pytest
 
-from tests.requests.harness import Minter
-from tests.requests.intake.support import Json, form, official, requester_headers, submit
+from tests.requests.harness import Minter, official
 from tests.requests.people import SITI
+from tests.requests.support import Json, form, requester, submit
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ async def test_get_by_id_with_the_secret(requests_client: httpx.AsyncClient, mad
 
 
 async def test_readers_of_a_request(requests_client: httpx.AsyncClient, minter: Minter) -> None:
-    account = requester_headers(minter)
+    account = requester(minter)
     made = await submit(requests_client, form(SITI), account)
     url = f"/v1/requests/{made['id']}"
     for local in ("ppid.dinkes", "ppid.utama", "petugas", "atasan", "auditor", "admin"):
@@ -77,7 +77,7 @@ async def test_readers_of_a_request(requests_client: httpx.AsyncClient, minter: 
         {"X-Tracking-Secret": "not-it"},
         official(minter, "ppid.disdik"),
         official(minter, "tim.pertimbangan"),
-        requester_headers(minter),
+        requester(minter),
     ):
         response = await requests_client.get(url, headers=headers)
         assert response.status_code == 404, headers

@@ -8,19 +8,13 @@ import itertools
 import uuid
 
 import sqlalchemy as sa
-from requests_service.core.models import (
-    AccessMethod,
-    Channel,
-    DeliveryMethod,
-    InformationRequest,
-    RequesterCategory,
-    RequestState,
-)
+from requests_service.core.models import InformationRequest, RequestState
 from requests_service.core.views import end_of_day, is_delivery_overdue, is_notice_overdue
 from requests_service.tracking.repository import RequestFilter, select_requests
 from requests_service.tracking.schemas import Overdue
 from sqlmodel import col
 
+from tests.requests.support import new_request
 from tests.services.support import database_session
 
 # The end of 10 March 2026 in Jakarta (UTC+7): a deadline ends exactly now.
@@ -38,35 +32,25 @@ STATES = (
 OFFSETS = (None, dt.timedelta(seconds=-1), dt.timedelta(0))
 
 
-def request(root: uuid.UUID, seq: int, zone: str, state: RequestState) -> InformationRequest:
-    return InformationRequest(
+def request(root: uuid.UUID, zone: str, state: RequestState) -> InformationRequest:
+    """A row of its own root (the filter is per root), received 20 days before `NOW`."""
+    row, _ = new_request(
         root_id=root,
-        target_unit_id=root,
         unit_id=root,
-        year=2026,
-        seq=seq,
-        registration_number=f"UJI/{root}/{seq}",
-        channel=Channel.ONLINE,
-        requester_category=RequesterCategory.PERORANGAN,
-        information_requested="Uji tenggat",
-        purpose="Uji",
-        access_method=AccessMethod.VIEW,
-        delivery_method=DeliveryMethod.PICKUP,
-        state=state,
         received_at=NOW - dt.timedelta(days=20),
         receipt_date=dt.date(2026, 2, 18),
         notice_due=DAYS[1],
-        calendar_version=0,
         time_zone=zone,
-        tracking_secret_hash="0" * 64,
+        state=state,
     )
+    return row
 
 
 def notice_cases(root: uuid.UUID) -> list[InformationRequest]:
     made = []
     combos = itertools.product(ZONES, DAYS, (None, DAYS[2]), STATES, OFFSETS)
-    for seq, (zone, due, extended, state, sent) in enumerate(combos, start=1):
-        row = request(root, seq, zone, state)
+    for zone, due, extended, state, sent in combos:
+        row = request(root, zone, state)
         row.notice_due, row.extended_due = due, extended
         row.extension_reason = None if extended is None else "Perlu waktu"
         if sent is not None:
@@ -75,11 +59,11 @@ def notice_cases(root: uuid.UUID) -> list[InformationRequest]:
     return made
 
 
-def delivery_cases(root: uuid.UUID, first: int) -> list[InformationRequest]:
+def delivery_cases(root: uuid.UUID) -> list[InformationRequest]:
     made = []
     combos = itertools.product(ZONES, (None, *DAYS), STATES, OFFSETS)
-    for seq, (zone, promised, state, delivered) in enumerate(combos, start=first):
-        row = request(root, seq, zone, state)
+    for zone, promised, state, delivered in combos:
+        row = request(root, zone, state)
         row.promised_delivery_date = promised
         if delivered is not None and promised is not None:
             row.delivered_at = end_of_day(promised, zone) + delivered
@@ -90,7 +74,7 @@ def delivery_cases(root: uuid.UUID, first: int) -> list[InformationRequest]:
 async def test_sql_and_python_agree(requests_database: str) -> None:
     root = uuid.uuid4()
     cases = notice_cases(root)
-    cases += delivery_cases(root, len(cases) + 1)
+    cases += delivery_cases(root)
     async with database_session(requests_database) as session:
         session.add_all(cases)
         await session.flush()

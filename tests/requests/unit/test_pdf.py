@@ -3,21 +3,9 @@ streams: the test inflates them and reads the text operators)."""
 
 from __future__ import annotations
 
-import re
-import zlib
-
 from requests_service.pdf import Document, Section, render_pdf
 
-
-def page_text(pdf: bytes) -> str:
-    """The concatenated text of the PDF's content streams."""
-    text = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            text.append(zlib.decompress(stream).decode("latin-1"))
-        except zlib.error:
-            text.append(stream.decode("latin-1"))
-    return "".join(re.findall(r"\((.*?)\)\s*Tj", "".join(text)))
+from tests.requests.support import pdf_text
 
 
 def test_a_document_renders_its_title_rows_and_signature() -> None:
@@ -31,7 +19,7 @@ def test_a_document_renders_its_title_rows_and_signature() -> None:
     )
     pdf = render_pdf(doc)
     assert pdf.startswith(b"%PDF-")
-    text = page_text(pdf)
+    text = pdf_text(pdf)
     assert "KOTA/PI/2026/00001" in text
     assert "Petugas Layanan Informasi" in text
 

@@ -11,29 +11,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tests.requests.harness import AuthStack
-from tests.services.support import CURSOR_SECRET
 from tests.support.procs import Proc, free_port, running, uvicorn_cmd
-
-
-def registry_env(stack: AuthStack, database_url: str, storage_dir: Path) -> dict[str, str]:
-    """`REGISTRY_*` variables trusting `stack`'s auth (what `AuthStack.settings_for` sets)."""
-    return {
-        "REGISTRY_DATABASE_URL": database_url,
-        "REGISTRY_CURSOR_SECRET": CURSOR_SECRET,
-        "REGISTRY_JWKS_URL": f"{stack.url}/.well-known/jwks.json",
-        "REGISTRY_UNIT_TREE_URL": f"{stack.url}/v1/units/tree",
-        "REGISTRY_JWT_ISSUER": stack.minter.issuer,
-        "REGISTRY_JWT_AUDIENCE": stack.minter.audience,
-        "REGISTRY_STORAGE_DIR": str(storage_dir),
-        "REGISTRY_SWEEP_INTERVAL_SECONDS": "0",
-    }
 
 
 @contextlib.contextmanager
 def registry_process(stack: AuthStack, database_url: str, storage_dir: Path) -> Iterator[Proc]:
     port = free_port()
     cmd = uvicorn_cmd("registry_service.main:create_app", port)
-    env = registry_env(stack, database_url, storage_dir)
+    env = stack.env_for(
+        "REGISTRY_", database_url, storage_dir=storage_dir, sweep_interval_seconds=0
+    )
     with running(
         cmd, port=port, env=env, ready_path="/readyz", name="registry-for-workflow"
     ) as proc:

@@ -6,20 +6,19 @@ import httpx
 import pytest
 from requests_service.core.models import RequestState
 
-from tests.requests.harness import ROOT_ID, Minter
+from tests.requests.harness import ROOT_ID, Minter, official
+from tests.requests.support import Json, make_request
 from tests.requests.workflow.support import (
     FEES,
-    Json,
     act,
     add_delivered_file,
-    make_request,
-    official,
     ok,
     problem,
     put_fees,
-    scalar,
+    refused,
     snapshot,
 )
+from tests.services.support import scalar
 
 FEES_PATH = f"/v1/requests/fees/{ROOT_ID}"
 PARTIAL: Json = {
@@ -168,11 +167,12 @@ async def test_an_electronic_delivery_names_delivered_files_of_the_request(
     other = await make_request(requests_database)
     foreign = await add_delivered_file(requests_database, other.id)
     ids = [str(foreign) for _ in files]
-    before = await snapshot(requests_database, made.id)
     body = {"method": method, "file_ids": ids, "acknowledgement": "Terkirim."}
-    response = await act(requests_client, made, "deliver", official(minter, "petugas"), body)
-    assert problem(response, 422)["errors"][0]["field"] == "file_ids"
-    assert await snapshot(requests_database, made.id) == before
+    petugas = official(minter, "petugas")
+    found = await refused(
+        requests_client, requests_database, made, "deliver", petugas, body, status=422
+    )
+    assert found["errors"][0]["field"] == "file_ids"
 
 
 async def test_fees_only_when_information_is_given(

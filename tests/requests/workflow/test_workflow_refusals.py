@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,37 +25,24 @@ from tests.requests.harness import (
     ROOT_ID,
     AuthStack,
     Minter,
-    demo_account,
+    official,
     requests_settings,
     serve_requests,
 )
 from tests.requests.people import WAYAN
+from tests.requests.support import ZONE, Json, make_request, pdf_text
 from tests.requests.workflow.registry import registry_process
-from tests.requests.workflow.support import (
-    ZONE,
-    Json,
-    act,
-    make_request,
-    official,
-    ok,
-    pdf_text,
-    problem,
-    snapshot,
-)
-from tests.services.support import database_session
+from tests.requests.workflow.support import act, ok, problem, snapshot
+from tests.services.support import ScopedDatabase, database_session
 from tests.support.procs import Proc
-from tools import devdb
 
 PUBLIC_SUMMARY = "Berkas penyelidikan yang sedang disidik."
 
 
 @pytest.fixture(scope="module")
-def registry_database(
-    migrated_database: Callable[..., str], pg_server: devdb.Server
-) -> Iterator[str]:
-    suffix = "_for_workflow"
-    yield migrated_database("registry", suffix=suffix)
-    devdb.drop_database(pg_server, f"terbuka_test_registry{suffix}")
+def registry_database(scoped_database: ScopedDatabase) -> Iterator[str]:
+    with scoped_database("registry", "_for_workflow") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +69,7 @@ async def client(
 @pytest.fixture(scope="module")
 def dik_entry(registry: Proc, auth_stack: AuthStack) -> Json:
     """A consequence test of Dinas Kesehatan (Pasal 17 huruf a angka 1), via the API."""
-    headers = auth_stack.minter.official(demo_account("ppid.dinkes"))
+    headers = official(auth_stack.minter, "ppid.dinkes")
     response = httpx.post(f"{registry.url}/v1/dik/entries", json=dik_body(), headers=headers)
     assert response.status_code == 201, response.text
     entry: Json = response.json()

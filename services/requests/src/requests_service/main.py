@@ -9,7 +9,9 @@ from requests_service.calendar import routes as calendar
 from requests_service.files import routes as files
 from requests_service.intake import routes as intake
 from requests_service.lifespan import requests_lifespan
+from requests_service.registers import routes as registers
 from requests_service.settings import RequestsSettings
+from requests_service.statistics import routes as statistics
 from requests_service.tracking import routes as tracking
 from requests_service.workflow import routes as workflow
 
@@ -23,8 +25,17 @@ def create_app(settings: RequestsSettings | None = None) -> FastAPI:
         title="Terbuka requests",
         version="0.1.0",
         settings=settings if settings is not None else RequestsSettings(),
-        # Fixed paths (/v1/requests/track, /mine, /fees/…) before /v1/requests/{id}.
-        routers=[calendar.router, intake.router, tracking.router, workflow.router, files.router],
+        # Fixed paths (/v1/requests/track, /mine, /fees/…, /register.csv) before
+        # /v1/requests/{id}.
+        routers=[
+            calendar.router,
+            intake.router,
+            registers.router,
+            tracking.router,
+            workflow.router,
+            files.router,
+            statistics.router,
+        ],
         description=DESCRIPTION,
         lifespan=requests_lifespan,
     )

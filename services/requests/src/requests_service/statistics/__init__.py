@@ -1,0 +1,1 @@
+"""Request statistics: the UU Pasal 12 figures, public (suppressed) and for officials."""

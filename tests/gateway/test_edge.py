@@ -19,7 +19,7 @@ def _bearer(token: str) -> dict[str, str]:
 
 
 def test_missing_token_on_a_protected_route_is_401(http: httpx.Client, gateways: Gateways) -> None:
-    for method, path in (("GET", "/v1/objections/echo"), ("POST", "/v1/dip/echo")):
+    for method, path in (("GET", "/v1/webhooks/echo"), ("POST", "/v1/dip/echo")):
         response = http.request(method, gateways.main.url + path)
         assert response.status_code == 401, path
         assert response.headers["content-type"] == "application/problem+json"
@@ -27,7 +27,7 @@ def test_missing_token_on_a_protected_route_is_401(http: httpx.Client, gateways:
         assert response.headers["www-authenticate"].startswith("Bearer")
 
 
-@pytest.mark.parametrize("path", ["/v1/objections/echo", "/v1/dip/echo", "/v1/auth/echo"])
+@pytest.mark.parametrize("path", ["/v1/webhooks/echo", "/v1/dip/echo", "/v1/auth/echo"])
 def test_bad_tokens_are_rejected_on_every_route(
     http: httpx.Client, gateways: Gateways, keys: Keys, path: str
 ) -> None:
@@ -41,7 +41,7 @@ def test_bad_tokens_are_rejected_on_every_route(
 
 def test_valid_token_passes_unchanged(http: httpx.Client, gateways: Gateways, keys: Keys) -> None:
     token = keys.token()
-    response = http.post(gateways.main.url + "/v1/objections/echo", headers=_bearer(token))
+    response = http.post(gateways.main.url + "/v1/webhooks/echo", headers=_bearer(token))
     assert response.status_code == 200
     assert header_pairs(response.json())["authorization"] == f"Bearer {token}"
 
@@ -51,6 +51,7 @@ def test_public_routes_need_no_token(http: httpx.Client, gateways: Gateways) -> 
         ("GET", "/v1/dip/echo"),
         ("HEAD", "/v1/units/echo"),
         ("POST", "/v1/requests/echo"),  # anonymous submission: the service decides
+        ("POST", "/v1/objections/echo"),  # anonymous objection: the service decides
         ("POST", "/v1/auth/echo"),
     ):
         assert http.request(method, gateways.main.url + path).status_code == 200, path

@@ -127,9 +127,13 @@ def test_public_read_routes_need_a_token_to_write() -> None:
     assert rule.is_public("GET")
     assert rule.is_public("HEAD")
     assert not rule.is_public("POST")
+    webhooks = rule_for("/v1/webhooks")
+    assert webhooks is not None
+    assert not webhooks.is_public("GET")
+    # Objections are filed and tracked anonymously (with a tracking secret) too.
     objections = rule_for("/v1/objections")
     assert objections is not None
-    assert not objections.is_public("GET")
+    assert objections.is_public("POST")
 
 
 def test_forwarded_element_quotes_where_needed() -> None:

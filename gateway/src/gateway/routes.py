@@ -63,7 +63,7 @@ ROUTES: tuple[RouteRule, ...] = (
     RouteRule("/v1/dik", "registry", Access.PUBLIC_READ, uploads=True),
     # Anonymous submission and tracking by secret: the requests service decides.
     RouteRule("/v1/requests", "requests", Access.PUBLIC, uploads=True),
-    RouteRule("/v1/objections", "requests", Access.BEARER, uploads=True),
+    RouteRule("/v1/objections", "requests", Access.PUBLIC, uploads=True),
     RouteRule("/v1/calendar", "requests", Access.PUBLIC_READ),
     RouteRule("/v1/statistics", "requests", Access.PUBLIC_READ),
     RouteRule("/v1/webhooks", "requests", Access.BEARER),

@@ -14,7 +14,20 @@ from requests_service.core.models import (
     RequestFile,
     RequestPolicy,
 )
+from requests_service.disputes.models import Dispute, DisputeEvent
 from requests_service.notify.models import DeadlineReminder
+from requests_service.objections.models import (
+    Objection,
+    ObjectionEvent,
+    ObjectionFile,
+    ObjectorIdentity,
+)
+from requests_service.webhooks.models import (
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookFeedCursor,
+    WebhookSubscription,
+)
 from requests_service.workflow.models import FeeItem, FeeSchedule, RefusalDecree, RequestNotice
 
 TABLES: list[sa.Table] = [
@@ -35,5 +48,15 @@ TABLES: list[sa.Table] = [
         FeeItem,
         RequestNotice,
         RefusalDecree,
+        Objection,
+        ObjectorIdentity,
+        ObjectionEvent,
+        ObjectionFile,
+        Dispute,
+        DisputeEvent,
+        WebhookSubscription,
+        WebhookDelivery,
+        WebhookAttempt,
+        WebhookFeedCursor,
     )
 ]

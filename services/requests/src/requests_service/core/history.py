@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from requests_service.core.models import ActorType, InformationRequest, RequestEvent, RequestState
 from requests_service.notify.events import on_request_event
+from requests_service.webhooks.emit import emit_event
+from requests_service.webhooks.models import WebhookEventType
 
 
 async def record_event(
@@ -64,4 +66,19 @@ async def record_event(
         details={"from": event.from_state, "to": event.to_state, **(details or {})},
     )
     await on_request_event(session, request, event)
+    await emit_event(
+        session,
+        event_type=WebhookEventType.REQUEST_STATE_CHANGED,
+        root_id=request.root_id,
+        client_id=request.client_id,
+        data={
+            "request_id": str(request.id),
+            "registration_number": request.registration_number,
+            "unit_id": str(request.unit_id),
+            "action": action,
+            "from_state": event.from_state,
+            "state": event.to_state,
+            "version": request.version,
+        },
+    )
     return event

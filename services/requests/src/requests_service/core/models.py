@@ -169,6 +169,11 @@ class InformationRequest(Timestamps, table=True):
     entered_by: uuid.UUID | None = Field(
         default=None, description="The official who registered a walk-in/phone/letter request."
     )
+    client_id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="The API client it came through (token `client_id`): its webhooks.",
+    )
     requester_category: RequesterCategory = Field(sa_type=enum_type(RequesterCategory))
     information_requested: str = Field(sa_type=sa.Text)
     purpose: str = Field(sa_type=sa.Text)

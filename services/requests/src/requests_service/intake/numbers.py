@@ -40,8 +40,10 @@ def unit_code(tree: UnitTree, unit_id: uuid.UUID) -> str:
     return (code.rsplit(".", 1)[-1] if code else str(unit_id).split("-")[0]).upper()
 
 
-def format_number(number_format: str, *, root: str, unit: str, year: int, seq: int) -> str:
-    return number_format.format(root=root, unit=unit, series=REQUEST_SERIES, year=year, seq=seq)
+def format_number(
+    number_format: str, *, root: str, unit: str, year: int, seq: int, series: str = REQUEST_SERIES
+) -> str:
+    return number_format.format(root=root, unit=unit, series=series, year=year, seq=seq)
 
 
 def format_problem(number_format: str, root: str, units: list[str]) -> str | None:

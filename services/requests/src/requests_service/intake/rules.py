@@ -54,6 +54,8 @@ class Caller:
 
     actor_type: ActorType
     actor: Actor | None = None
+    # The API client it came through (token `client_id`): its webhooks follow the request.
+    client_id: str | None = None
 
     @property
     def is_official(self) -> bool:
@@ -71,11 +73,12 @@ def caller_of(claims: Claims | None, unit_id: uuid.UUID, tree: UnitTree) -> Call
         role = strongest_role(claims, HANDLER_ROLES, unit_id, tree)
         if role is None:
             raise ProblemError(FORBIDDEN, NOT_A_HANDLER)
-        return Caller(ActorType.OFFICIAL, Actor(subject_id(claims), role))
+        return Caller(ActorType.OFFICIAL, Actor(subject_id(claims), role), claims.client_id)
     account = requester_actor(claims)
     if account is not None:
-        return Caller(ActorType.REQUESTER, account)
-    return Caller(ActorType.ANONYMOUS)
+        return Caller(ActorType.REQUESTER, account, claims.client_id if claims else None)
+    # An API client (a front-end, a mobile app) submitting for an anonymous requester.
+    return Caller(ActorType.ANONYMOUS, client_id=claims.client_id if claims else None)
 
 
 def unit_errors(unit_id: uuid.UUID, tree: UnitTree) -> list[FieldError]:

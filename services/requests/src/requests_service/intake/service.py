@@ -126,6 +126,7 @@ async def submit_request(
         channel_note=body.channel_note if caller.is_official else None,
         requester_account_id=caller.account_id,
         entered_by=caller.actor.user_id if caller.is_official and caller.actor else None,
+        client_id=caller.client_id,
         requester_category=body.requester.category,
         information_requested=body.information_requested,
         purpose=body.purpose,

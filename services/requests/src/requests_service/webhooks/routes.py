@@ -1,0 +1,7 @@
+"""The HTTP routes of the webhooks package (see docs/requests-contract.md, issue 6)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["webhooks"])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,39 +30,18 @@ from tests.requests.harness import (
 )
 from tests.requests.people import WAYAN
 from tests.requests.support import ZONE, Json, make_request, pdf_text
-from tests.requests.workflow.registry import registry_process
+from tests.requests.workflow.registry import app_with_registry, registry_fixtures, registry_process
 from tests.requests.workflow.support import act, ok, problem, snapshot
-from tests.services.support import ScopedDatabase, database_session
+from tests.services.support import database_session
 from tests.support.procs import Proc
 
 PUBLIC_SUMMARY = "Berkas penyelidikan yang sedang disidik."
 
 
-@pytest.fixture(scope="module")
-def registry_database(scoped_database: ScopedDatabase) -> Iterator[str]:
-    with scoped_database("registry", "_for_workflow") as url:
-        yield url
+registry_database, registry = registry_fixtures("_for_workflow")
 
 
-@pytest.fixture(scope="module")
-def registry(
-    auth_stack: AuthStack, registry_database: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Proc]:
-    storage = tmp_path_factory.mktemp("registry-objects")
-    with registry_process(auth_stack, registry_database, storage) as proc:
-        yield proc
-
-
-@pytest.fixture
-async def client(
-    auth_stack: AuthStack,
-    requests_database: str,
-    registry: Proc,
-    tmp_path: Path,
-) -> AsyncIterator[httpx.AsyncClient]:
-    settings = requests_settings(auth_stack, requests_database, tmp_path, registry_url=registry.url)
-    async with serve_requests(settings) as app:
-        yield app
+client = app_with_registry()
 
 
 @pytest.fixture(scope="module")

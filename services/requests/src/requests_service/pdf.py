@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from fastapi import Response
 from fpdf import FPDF
+from ppid_kit.storage import content_disposition
 
 Row = tuple[str, str]
 
@@ -80,3 +82,13 @@ def render_pdf(doc: Document) -> bytes:
         pdf.set_font("helvetica", "I", 8)
         pdf.multi_cell(width, 4, _latin1(doc.footer), new_x="LMARGIN")
     return bytes(pdf.output())
+
+
+def pdf_response(content: bytes, filename: str) -> Response:
+    """A rendered document shown inline; `private, no-store`: it may carry a tracking
+    secret or names (receipts, objection forms and responses)."""
+    headers = {
+        "Content-Disposition": content_disposition(filename, inline=True),
+        "Cache-Control": "private, no-store",
+    }
+    return Response(content, media_type="application/pdf", headers=headers)

@@ -111,6 +111,12 @@ def viewer_of(
     raise ProblemError(NOT_FOUND, REQUEST_NOT_FOUND)
 
 
+def audit_actor_type(kind: StrEnum, actor: Actor | None) -> str:
+    """The audit log's `actor_type`: the kind, with the role when someone is known
+    (`official:ppid_pelaksana`); never who they are."""
+    return kind.value if actor is None else f"{kind.value}:{actor.role}"
+
+
 def requester_actor(claims: Claims | None) -> Actor | None:
     """The requester's account behind a submission, when the token is a requester's."""
     if claims is None or claims.typ != "requester":

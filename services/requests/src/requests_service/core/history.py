@@ -14,6 +14,7 @@ from ppid_kit.access import Actor
 from ppid_kit.audit import write_audit
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from requests_service.core.access import audit_actor_type
 from requests_service.core.models import ActorType, InformationRequest, RequestEvent, RequestState
 from requests_service.notify.events import on_request_event
 from requests_service.webhooks.emit import emit_event
@@ -61,7 +62,7 @@ async def record_event(
         object_type="information_request",
         object_id=request.id,
         actor_id=None if actor is None else actor.user_id,
-        actor_type=actor_type.value if actor is None else f"{actor_type.value}:{actor.role}",
+        actor_type=audit_actor_type(actor_type, actor),
         unit_id=request.unit_id,
         details={"from": event.from_state, "to": event.to_state, **(details or {})},
     )

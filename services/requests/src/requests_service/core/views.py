@@ -10,25 +10,28 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, Self
 from zoneinfo import ZoneInfo
 
-from ppid_kit.etag import etag_for
+from fastapi import Request, Response
+from ppid_kit.cursor import next_link
+from ppid_kit.etag import etag_for, json_with_etag, not_modified
 from ppid_kit.models import PublicModel
-from pydantic import Field
+from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from requests_service.core import repository
 from requests_service.core.models import (
     NOTICE_PENDING_STATES,
     AccessMethod,
+    ActorType,
     Channel,
     CopyFormat,
     DeliveryMethod,
     InformationRequest,
     NoticeOutcome,
     RequesterCategory,
-    RequestEvent,
     RequestFile,
     RequestFileKind,
     RequestState,
@@ -105,8 +108,30 @@ def deadlines_of(request: InformationRequest, now: dt.datetime | None = None) ->
     )
 
 
-class RequestEventPublic(PublicModel):
-    """One step of the history; the actor's role, never who they are."""
+class EventRecord(Protocol):
+    """A stored history step (`RequestEvent`, `ObjectionEvent`): what its view reads."""
+
+    @property
+    def version(self) -> int: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def from_state(self) -> str | None: ...
+    @property
+    def to_state(self) -> str: ...
+    @property
+    def actor_type(self) -> ActorType: ...
+    @property
+    def actor_role(self) -> str | None: ...
+    @property
+    def note(self) -> str | None: ...
+    @property
+    def created_at(self) -> dt.datetime: ...
+
+
+class EventPublic(PublicModel):
+    """One step of a history (a request's, an objection's): the actor's role, never who
+    they are. Each history names its own subclass, so the OpenAPI schemas keep their names."""
 
     version: int
     action: str
@@ -118,7 +143,7 @@ class RequestEventPublic(PublicModel):
     created_at: dt.datetime
 
     @classmethod
-    def of(cls, event: RequestEvent) -> RequestEventPublic:
+    def of(cls, event: EventRecord) -> Self:
         return cls(
             version=event.version,
             action=event.action,
@@ -129,6 +154,10 @@ class RequestEventPublic(PublicModel):
             note=event.note,
             created_at=event.created_at,
         )
+
+
+class RequestEventPublic(EventPublic):
+    """One step of the history; the actor's role, never who they are."""
 
 
 class RequestFilePublic(PublicModel):
@@ -216,3 +245,32 @@ async def request_view(
         history=[RequestEventPublic.of(event) for event in events],
         files=[RequestFilePublic.of(file) for file in files],
     )
+
+
+def page_response(
+    request: Request,
+    items: Sequence[BaseModel],
+    next_cursor: str | None,
+    *,
+    cache_control: str,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """One keyset page as `{items, next_cursor}`, with its ETag and, when there is more,
+    an RFC 8288 `Link` to the next page (every list of the service answers so)."""
+    content = {
+        "items": [item.model_dump(mode="json") for item in items],
+        "next_cursor": next_cursor,
+    }
+    link = {"Link": next_link(request, next_cursor)} if next_cursor else {}
+    return json_with_etag(
+        request, content, cache_control=cache_control, headers={**link, **(headers or {})}
+    )
+
+
+def not_modified_with(request: Request, headers: Mapping[str, str]) -> Response | None:
+    """304 when the caller holds `headers["ETag"]` already, repeating `headers` (ETag,
+    Cache-Control, Vary: RFC 9110 15.4.5); None when the full answer must be built."""
+    cached = not_modified(request, headers["ETag"])
+    if cached is not None:
+        cached.headers.update(headers)
+    return cached

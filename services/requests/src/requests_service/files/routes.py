@@ -9,47 +9,36 @@ identity route (`identity.routes`) is mounted here too.
 
 from __future__ import annotations
 
-import logging
 import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from fastapi.responses import JSONResponse, StreamingResponse
-from ppid_kit.cursor import Page, next_link
-from ppid_kit.etag import json_with_etag
+from fastapi.responses import JSONResponse
+from ppid_kit.cursor import Page
 from ppid_kit.paging import Keyset, PagingDep, keyset_page
-from ppid_kit.problems import NOT_FOUND, ProblemError, problem_responses
-from ppid_kit.storage import ALLOWED_TYPES, ObjectNotFoundError, ObjectStore, content_disposition
+from ppid_kit.problems import problem_responses
+from ppid_kit.storage import ALLOWED_TYPES
 from ppid_kit.storage.upload import delete_quietly
 from ppid_kit.tokens import CurrentClaims, OptionalClaims
 from ppid_kit.unit_tree import UnitTreeDep
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from requests_service.core.models import IDENTITY_FILE_KINDS, RequestFile, RequestFileKind
-from requests_service.core.views import RequestFilePublic
+from requests_service.core.views import RequestFilePublic, page_response
 from requests_service.files import service
 from requests_service.files.access import Caller, check_may_upload, check_read
 from requests_service.identity import routes as identity
 from requests_service.intake.deps import TrackingSecretHeader
-from requests_service.settings import RequestsSettings
-
-_log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["requests"])
 
 RequestId = Annotated[uuid.UUID, Path(description="The request's id.")]
 FileId = Annotated[uuid.UUID, Path(description="The file's id.")]
 _STRING = {"schema": {"type": "string"}}
-PRIVATE = "no-store"
+PRIVATE = service.PRIVATE
 
 
 class RequestFilePage(Page[RequestFilePublic]):
     """One page of a request's files."""
-
-
-def _state(request: Request) -> tuple[AsyncEngine, ObjectStore, RequestsSettings]:
-    state = request.app.state
-    return state.engine, state.store, state.settings
 
 
 def file_public(file: RequestFile, caller: Caller) -> RequestFilePublic:
@@ -124,7 +113,7 @@ async def upload_request_file(
     tree: UnitTreeDep,
     secret: TrackingSecretHeader = None,
 ) -> JSONResponse:
-    engine, store, settings = _state(request)
+    engine, store, settings = service.app_state(request)
     # Refuse before reading a byte of the body: unknown request, stranger, ended request.
     async with service.as_caller(engine, request_id, claims, tree, secret) as (_, owner, caller):
         check_may_upload(caller, owner)
@@ -167,15 +156,13 @@ async def list_request_files(
     kind: Annotated[RequestFileKind | None, Query(description="Only this kind.")] = None,
     secret: TrackingSecretHeader = None,
 ) -> Response:
-    engine, _, _ = _state(request)
+    engine, _, _ = service.app_state(request)
     async with service.as_caller(engine, request_id, claims, tree, secret) as found:
         session, owner, caller = found
         stmt = service.files_query(owner, caller, kind)
         page = await keyset_page(session, stmt, Keyset(RequestFile, "created_at", "id"), paging)
-    items = [file_public(file, caller).model_dump(mode="json") for file in page.items]
-    content = {"items": items, "next_cursor": page.next_cursor}
-    headers = {"Link": next_link(request, page.next_cursor)} if page.next_cursor else None
-    return json_with_etag(request, content, cache_control=PRIVATE, headers=headers)
+    items = [file_public(file, caller) for file in page.items]
+    return page_response(request, items, page.next_cursor, cache_control=PRIVATE)
 
 
 _CONTENT_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -211,7 +198,7 @@ async def get_request_file_content(
     tree: UnitTreeDep,
     secret: TrackingSecretHeader = None,
 ) -> Response:
-    engine, store, _ = _state(request)
+    engine, store, _ = service.app_state(request)
     async with service.as_caller(engine, request_id, claims, tree, secret) as found:
         session, owner, caller = found
         file = await service.load_file(session, owner, file_id)
@@ -219,18 +206,15 @@ async def get_request_file_content(
         identity_kind = file.kind in IDENTITY_FILE_KINDS
         action = "request.identity_file.read" if identity_kind else "request.file.read"
         await service.audit_file(session, action, file, owner, caller.audit_actor())
-    try:
-        chunks = await store.open_stream(file.storage_key)
-    except ObjectNotFoundError:
-        _log.error("request file %s names a missing object", file.id)
-        raise ProblemError(NOT_FOUND, service.OBJECT_MISSING) from None
-    headers = {
-        "Content-Length": str(file.size),
-        "Content-Disposition": content_disposition(file.filename),
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": PRIVATE,
-    }
-    return StreamingResponse(chunks, media_type=file.content_type, headers=headers)
+    return await service.stream_stored(
+        store,
+        key=file.storage_key,
+        size=file.size,
+        filename=file.filename,
+        content_type=file.content_type,
+        what="request",
+        file_id=file.id,
+    )
 
 
 @router.delete(
@@ -250,7 +234,7 @@ async def delete_request_file(
     claims: CurrentClaims,
     tree: UnitTreeDep,
 ) -> Response:
-    engine, store, _ = _state(request)
+    engine, store, _ = service.app_state(request)
     key = await service.remove_file(engine, request_id, file_id, claims, tree)
     await delete_quietly(store, key)  # after the commit; the sweeper if this fails
     return Response(status_code=204)

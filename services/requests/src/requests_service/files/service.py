@@ -13,18 +13,21 @@ may be called "KTP_<name>.jpg") never reach a log line or the audit log.
 from __future__ import annotations
 
 import contextlib
+import enum
+import logging
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from fastapi import Request
+from fastapi.responses import StreamingResponse
 from ppid_kit.access import Actor
 from ppid_kit.audit import write_audit
 from ppid_kit.db import add_and_refresh
 from ppid_kit.problems import NOT_FOUND, ProblemError, Text
-from ppid_kit.storage import ObjectStore, StoredObject
+from ppid_kit.storage import ObjectNotFoundError, ObjectStore, StoredObject, content_disposition
 from ppid_kit.storage.upload import GENERAL, Allowlist, Upload, invalid
 from ppid_kit.storage.upload import receive_upload as receive_multipart
 from ppid_kit.tokens import Claims
@@ -42,6 +45,10 @@ from requests_service.core.models import (
 from requests_service.core.repository import get_request
 from requests_service.files.access import NO_FILE, Caller, caller_of, check_upload, handler_of
 from requests_service.files.removal import remove_after_commit
+from requests_service.settings import RequestsSettings
+
+_log = logging.getLogger(__name__)
+_Kind = TypeVar("_Kind", bound=enum.Enum)
 
 OBJECT_PREFIX = "request-files"
 FORM_FIELDS = frozenset({"kind"})
@@ -59,6 +66,13 @@ KIND_INVALID = Text(
 )
 KIND_REQUIRED = Text("Jenis berkas (`kind`) wajib diisi.", "The `kind` field is required.")
 OBJECT_MISSING = Text("Isi berkas ini tidak tersedia.", "This file's content is not available.")
+PRIVATE = "no-store"
+
+
+def app_state(request: Request) -> tuple[AsyncEngine, ObjectStore, RequestsSettings]:
+    """The engine, private store and settings the app was started with."""
+    state = request.app.state
+    return state.engine, state.store, state.settings
 
 
 @contextlib.asynccontextmanager
@@ -89,14 +103,59 @@ def allowlist_for(kind: RequestFileKind) -> Allowlist:
     return SCAN_TYPES if kind in IDENTITY_FILE_KINDS else GENERAL
 
 
-def parse_kind(fields: Mapping[str, str]) -> RequestFileKind | None:
+def parse_kind_field(fields: Mapping[str, str], kinds: type[_Kind], refusal: Text) -> _Kind | None:
+    """The form's `kind` as one of `kinds`; None when absent, 422 (`refusal`) when unknown.
+    Shared by every upload form (request files, objection files)."""
     raw = (fields.get("kind") or "").strip()
     if not raw:
         return None
     try:
-        return RequestFileKind(raw)
+        return kinds(raw)
     except ValueError:
-        raise invalid("kind", KIND_INVALID) from None
+        raise invalid("kind", refusal) from None
+
+
+def parse_kind(fields: Mapping[str, str]) -> RequestFileKind | None:
+    return parse_kind_field(fields, RequestFileKind, KIND_INVALID)
+
+
+def stored_columns(upload: Upload[Any]) -> dict[str, Any]:
+    """The columns every file row takes from its upload (kind, name, type, size, hash, key)."""
+    stored = upload.stored
+    return {
+        "kind": upload.form,
+        "filename": upload.filename,
+        "content_type": stored.content_type,
+        "size": stored.size,
+        "sha256": stored.sha256,
+        "storage_key": stored.key,
+    }
+
+
+async def stream_stored(
+    store: ObjectStore,
+    *,
+    key: str,
+    size: int,
+    filename: str,
+    content_type: str,
+    what: str,
+    file_id: uuid.UUID,
+) -> StreamingResponse:
+    """A private file streamed as an attachment (`nosniff`, `no-store`); 404 when its
+    object is gone. `what` names the file's family in the error log, never the filename."""
+    try:
+        chunks = await store.open_stream(key)
+    except ObjectNotFoundError:
+        _log.error("%s file %s names a missing object", what, file_id)
+        raise ProblemError(NOT_FOUND, OBJECT_MISSING) from None
+    headers = {
+        "Content-Length": str(size),
+        "Content-Disposition": content_disposition(filename),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": PRIVATE,
+    }
+    return StreamingResponse(chunks, media_type=content_type, headers=headers)
 
 
 async def receive(
@@ -178,16 +237,8 @@ async def record_upload(
     async with as_caller(engine, request_id, claims, tree, secret, lock=True) as found:
         session, owner, caller = found
         check_upload(caller, owner, upload.form)
-        stored = upload.stored
         file = RequestFile(
-            request_id=owner.id,
-            kind=upload.form,
-            filename=upload.filename,
-            content_type=stored.content_type,
-            size=stored.size,
-            sha256=stored.sha256,
-            storage_key=stored.key,
-            uploaded_by=caller.user_id,
+            request_id=owner.id, uploaded_by=caller.user_id, **stored_columns(upload)
         )
         file = await add_and_refresh(session, file)
         bump_version(session, owner)

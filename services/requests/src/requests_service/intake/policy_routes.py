@@ -11,13 +11,14 @@ from fastapi.responses import JSONResponse
 from ppid_kit.access import ADMIN, PPID_UTAMA, require_role, require_root
 from ppid_kit.audit import write_audit
 from ppid_kit.db import SessionDep, add_and_refresh
-from ppid_kit.etag import etag_for, not_modified, require_if_match
+from ppid_kit.etag import etag_for, require_if_match
 from ppid_kit.paging import ITEM_RESPONSES
 from ppid_kit.problems import VALIDATION, FieldError, ProblemError, Text, problem_responses
 from ppid_kit.tokens import CurrentClaims
 from ppid_kit.unit_tree import UnitTree, UnitTreeDep
 
 from requests_service.core.models import RequestPolicy
+from requests_service.core.views import not_modified_with
 from requests_service.intake import numbers
 from requests_service.intake.policies import (
     RequestPolicyPublic,
@@ -76,9 +77,8 @@ async def get_request_policy_of_root(
     policy = await get_request_policy(session, root_id)
     etag = policy_etag(policy)
     headers = {"ETag": etag, "Cache-Control": "public, max-age=60"}
-    cached = not_modified(request, etag)
+    cached = not_modified_with(request, headers)
     if cached is not None:
-        cached.headers.update(headers)
         return cached
     return JSONResponse(RequestPolicyPublic.of(policy).model_dump(mode="json"), headers=headers)
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 from ppid_kit import idempotency
 from ppid_kit.db import SessionDep
 from ppid_kit.problems import problem_responses
-from ppid_kit.storage import content_disposition
-from ppid_kit.tokens import OptionalClaims
+from ppid_kit.tokens import Claims, OptionalClaims
 from ppid_kit.unit_tree import UnitTreeDep
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from requests_service.core import repository
 from requests_service.core.access import secret_matches, viewer_of
@@ -27,13 +29,69 @@ from requests_service.intake.deps import SettingsDep, TrackingSecretHeader
 from requests_service.intake.policy_routes import router as policy_router
 from requests_service.intake.receipt import receipt_document
 from requests_service.intake.schemas import RequestSubmission, SubmittedRequest
-from requests_service.pdf import render_pdf
+from requests_service.pdf import pdf_response, render_pdf
 
 router = APIRouter(tags=["requests"])
 router.include_router(policy_router)
 
 RequestId = Annotated[uuid.UUID, Path(description="The request's id.")]
 _HEADER: dict[str, Any] = {"schema": {"type": "string"}}
+
+
+@dataclass(frozen=True)
+class Created:
+    """A filing just made: its view as shown (`shown`), the secret shown once, where it
+    is and its ETag."""
+
+    shown: dict[str, Any]
+    tracking_secret: str
+    location: str
+    etag: str
+
+
+async def respond_once_with_secret(
+    request: Request,
+    session: AsyncSession,
+    *,
+    scope: str,
+    claims: Claims | None,
+    key: str | None,
+    create: Callable[[], Awaitable[Created]],
+    secret_of: Callable[[uuid.UUID], str],
+) -> Response:
+    """201 with the tracking secret shown once, at most once per `Idempotency-Key`: a
+    retry gets the stored view with the secret derived again (`secret_of` its id), since
+    the secret itself is never stored (requests and objections alike)."""
+
+    async def produce() -> idempotency.Outcome:
+        made = await create()
+        headers = {"Location": made.location, "ETag": made.etag, "Cache-Control": "no-store"}
+        content = {**made.shown, "tracking_secret": made.tracking_secret}
+        return idempotency.Outcome(201, content, headers, replay=made.shown)
+
+    def replayed(stored: dict[str, Any]) -> dict[str, Any]:
+        return {**stored, "tracking_secret": secret_of(uuid.UUID(stored["id"]))}
+
+    return await idempotency.respond_once(
+        request,
+        session,
+        scope=f"{scope}:{claims.sub if claims is not None else 'anonymous'}",
+        key=key,
+        produce=produce,
+        on_replay=replayed,
+    )
+
+
+def created_with_secret(location: str) -> dict[str, Any]:
+    """The documented 201 of a filing that shows its tracking secret once (a request, an
+    objection): where it is, its ETag, and `no-store`."""
+    return {
+        "headers": {
+            "Location": {**_HEADER, "description": location},
+            "ETag": {**_HEADER, "description": "Its version, for `If-Match`."},
+            "Cache-Control": {**_HEADER, "description": "`no-store`: the secret."},
+        }
+    }
 
 
 def receipt_url(request_id: uuid.UUID | str) -> str:
@@ -54,13 +112,7 @@ def receipt_url(request_id: uuid.UUID | str) -> str:
         "`tracking_secret`, shown once (again to a retry with the same `Idempotency-Key`)."
     ),
     responses={
-        201: {
-            "headers": {
-                "Location": {**_HEADER, "description": "The request."},
-                "ETag": {**_HEADER, "description": "Its version, for `If-Match`."},
-                "Cache-Control": {**_HEADER, "description": "`no-store`: the secret."},
-            }
-        },
+        201: created_with_secret("The request."),
         **problem_responses(401, 403, 422),
     },
 )
@@ -76,29 +128,21 @@ async def submit_request(
     now = dt.datetime.now(dt.UTC)
     caller = rules.checked_caller(body, claims, tree, now)
 
-    async def produce() -> idempotency.Outcome:
+    async def create() -> Created:
         made = await service.submit_request(session, tree, body, caller, settings, now=now)
         view = await request_view(session, made.request, official=caller.is_official)
         shown = {**view.model_dump(mode="json"), "receipt_url": receipt_url(made.request.id)}
-        headers = {
-            "Location": f"/v1/requests/{made.request.id}",
-            "ETag": request_etag(made.request),
-            "Cache-Control": "no-store",
-        }
-        content = {**shown, "tracking_secret": made.tracking_secret}
-        return idempotency.Outcome(201, content, headers, replay=shown)
+        location = f"/v1/requests/{made.request.id}"
+        return Created(shown, made.tracking_secret, location, request_etag(made.request))
 
-    def replayed(stored: dict[str, Any]) -> dict[str, Any]:
-        secret = service.tracking_secret(settings, uuid.UUID(stored["id"]))
-        return {**stored, "tracking_secret": secret}
-
-    return await idempotency.respond_once(
+    return await respond_once_with_secret(
         request,
         session,
-        scope=f"requests.submit:{claims.sub if claims is not None else 'anonymous'}",
+        scope="requests.submit",
+        claims=claims,
         key=idempotency_key,
-        produce=produce,
-        on_replay=replayed,
+        create=create,
+        secret_of=lambda made_id: service.tracking_secret(settings, made_id),
     )
 
 
@@ -137,8 +181,4 @@ async def get_request_receipt(
     )
     pdf = await asyncio.to_thread(render_pdf, document)
     filename = f"tanda-bukti-{found.registration_number.replace('/', '-')}.pdf"
-    headers = {
-        "Content-Disposition": content_disposition(filename, inline=True),
-        "Cache-Control": "private, no-store",
-    }
-    return Response(pdf, media_type="application/pdf", headers=headers)
+    return pdf_response(pdf, filename)

@@ -37,6 +37,7 @@ NOT_A_HANDLER = Text(
     "Only the PPID or the service officers of this unit may register requests for it.",
 )
 REQUIRED = Text("Wajib diisi.", "This field is required.")
+OFFICIALS_ONLY = Text("Hanya diisi oleh petugas.", "Only officials set this field.")
 _NIK_REASONS = {
     "NIK harus 16 angka": "A NIK has 16 digits.",
     "kode provinsi pada NIK tidak dikenal": "The NIK's province code is unknown.",
@@ -50,7 +51,8 @@ _NIK_REASONS = {
 
 @dataclass(frozen=True)
 class Caller:
-    """Who submits: anonymous or a requester's account (online), or an official entering it."""
+    """Who submits (a request, or an objection: `objections.access.Filer`): anonymous or a
+    requester's account (online), or an official entering it."""
 
     actor_type: ActorType
     actor: Actor | None = None
@@ -66,13 +68,16 @@ class Caller:
         return self.actor.user_id if self.actor_type is ActorType.REQUESTER and self.actor else None
 
 
-def caller_of(claims: Claims | None, unit_id: uuid.UUID, tree: UnitTree) -> Caller:
+def caller_of(
+    claims: Claims | None, unit_id: uuid.UUID, tree: UnitTree, refused: Text = NOT_A_HANDLER
+) -> Caller:
     """A requester token submits online with its account; an official must hold a handler
-    role over the unit (else 403); anyone else (no token, an API client) submits online."""
+    role over the unit (else 403 with `refused`); anyone else (no token, an API client)
+    submits online. Objections filed without a request take the same rule."""
     if claims is not None and claims.typ == "official":
         role = strongest_role(claims, HANDLER_ROLES, unit_id, tree)
         if role is None:
-            raise ProblemError(FORBIDDEN, NOT_A_HANDLER)
+            raise ProblemError(FORBIDDEN, refused)
         return Caller(ActorType.OFFICIAL, Actor(subject_id(claims), role), claims.client_id)
     account = requester_actor(claims)
     if account is not None:
@@ -150,25 +155,34 @@ def form_errors(body: RequestSubmission) -> list[FieldError]:
     return errors
 
 
+def officials_only(body: object, given: tuple[str, ...]) -> list[FieldError]:
+    """A field error for each of `given` the form sets: only officials entering a paper
+    form say how and when it came (requests and objections alike)."""
+    return [FieldError(name, OFFICIALS_ONLY) for name in given if getattr(body, name)]
+
+
+def received_at_errors(received_at: dt.datetime | None, now: dt.datetime) -> list[FieldError]:
+    """When an official says a paper form came: not in the future, at most 30 days back."""
+    if received_at is not None and received_at > now:
+        text = Text("Waktu diterima tidak boleh di masa depan.", "Must not be in the future.")
+        return [FieldError("received_at", text)]
+    if received_at is not None and received_at < now - MAX_BACKDATE:
+        text = Text("Paling lama 30 hari yang lalu.", "At most 30 days back.")
+        return [FieldError("received_at", text)]
+    return []
+
+
 def channel_errors(body: RequestSubmission, caller: Caller, now: dt.datetime) -> list[FieldError]:
     """Officials record how and when it came; online submissions are received now."""
-    officials_only = Text("Hanya diisi oleh petugas.", "Only officials set this field.")
     if not caller.is_official:
-        given = ("channel", "channel_note", "received_at")
-        return [FieldError(name, officials_only) for name in given if getattr(body, name)]
+        return officials_only(body, ("channel", "channel_note", "received_at"))
     errors: list[FieldError] = []
     if body.channel is not None and body.channel not in OFFICIAL_CHANNELS:
         text = Text("Petugas tidak mencatat permohonan daring.", "Officials do not enter online.")
         errors.append(FieldError("channel", text))
     if body.channel is Channel.OTHER and body.channel_note is None:
         errors.append(FieldError("channel_note", REQUIRED))
-    if body.received_at is not None and body.received_at > now:
-        text = Text("Waktu diterima tidak boleh di masa depan.", "Must not be in the future.")
-        errors.append(FieldError("received_at", text))
-    elif body.received_at is not None and body.received_at < now - MAX_BACKDATE:
-        text = Text("Paling lama 30 hari yang lalu.", "At most 30 days back.")
-        errors.append(FieldError("received_at", text))
-    return errors
+    return [*errors, *received_at_errors(body.received_at, now)]
 
 
 def check_submission(body: RequestSubmission, caller: Caller, now: dt.datetime) -> None:

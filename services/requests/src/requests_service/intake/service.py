@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ppid_kit.unit_tree import UnitTree
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from requests_service.calendar.clock import WorkCalendar
 from requests_service.calendar.models import DEFAULT_TIME_ZONE
 from requests_service.calendar.service import load_calendar
 from requests_service.core.access import hash_secret
@@ -44,10 +45,11 @@ class Submitted:
     tracking_secret: str
 
 
-def tracking_secret(settings: RequestsSettings, request_id: uuid.UUID) -> str:
-    """HMAC-SHA-256(key, id) in base64url: derivable again for a replay, never stored."""
+def tracking_secret(settings: RequestsSettings, request_id: uuid.UUID, domain: bytes = b"") -> str:
+    """HMAC-SHA-256(key, domain + id) in base64url: derivable again for a replay, never
+    stored. Objections pass their own `domain`, apart from the requests' secrets."""
     key = base64.b64decode(settings.tracking_secret_key.get_secret_value())
-    digest = hmac.new(key, str(request_id).encode(), hashlib.sha256).digest()
+    digest = hmac.new(key, domain + str(request_id).encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
@@ -79,18 +81,32 @@ def identity_of(
     return identity
 
 
+async def root_calendar(session: AsyncSession, tree: UnitTree, root_id: uuid.UUID) -> WorkCalendar:
+    """The root's working calendar, in its time zone (the legal clock of its requests)."""
+    return await load_calendar(
+        session, root_id, time_zone=tree.node(root_id).time_zone or DEFAULT_TIME_ZONE
+    )
+
+
 async def registration_number(
-    session: AsyncSession, tree: UnitTree, root_id: uuid.UUID, unit_id: uuid.UUID, year: int
+    session: AsyncSession,
+    tree: UnitTree,
+    root_id: uuid.UUID,
+    unit_id: uuid.UUID,
+    year: int,
+    series: str = numbers.REQUEST_SERIES,
 ) -> tuple[int, str]:
-    """The next (seq, number) of the root's year, in the root's format."""
+    """The next (seq, number) of `series` for the root's year, in the root's format
+    (requests; objections and their responses number their own series)."""
     policy = await get_request_policy(session, root_id)
-    seq = await numbers.next_seq(session, root_id, year, numbers.REQUEST_SERIES)
+    seq = await numbers.next_seq(session, root_id, year, series)
     number = numbers.format_number(
         policy.number_format,
         root=tree.node(root_id).code.upper() or numbers.unit_code(tree, root_id),
         unit=numbers.unit_code(tree, unit_id),
         year=year,
         seq=seq,
+        series=series,
     )
     return seq, number
 
@@ -106,9 +122,7 @@ async def submit_request(
 ) -> Submitted:
     """Register a checked submission (`rules.check_submission`) as a `received` request."""
     root_id = tree.root_of(body.target_unit_id)
-    calendar = await load_calendar(
-        session, root_id, time_zone=tree.node(root_id).time_zone or DEFAULT_TIME_ZONE
-    )
+    calendar = await root_calendar(session, tree, root_id)
     received_at = body.received_at if caller.is_official and body.received_at else now
     year = calendar.local(received_at).year
     seq, number = await registration_number(session, tree, root_id, body.target_unit_id, year)

@@ -2,7 +2,8 @@
 
 Every change of an objection goes through `record_objection_event`, in the transaction
 of the change: the append-only history (DOMAIN.md 10.7), the audit log and the outbox
-rows (emails, webhooks) commit together or not at all (ARCHITECTURE.md data flow 3).
+rows (emails via `emails.on_objection_event`, webhooks) commit together or not at all
+(ARCHITECTURE.md data flow 3).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from ppid_kit.access import Actor
 from ppid_kit.audit import write_audit
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from requests_service.core.access import audit_actor_type
 from requests_service.core.models import ActorType
+from requests_service.objections.emails import on_objection_event
 from requests_service.objections.models import Objection, ObjectionEvent, ObjectionState
 from requests_service.webhooks.emit import emit_event
 from requests_service.webhooks.models import WebhookEventType
@@ -69,7 +72,7 @@ async def record_objection_event(
         object_type="objection",
         object_id=objection.id,
         actor_id=None if actor is None else actor.user_id,
-        actor_type=actor_type.value if actor is None else f"{actor_type.value}:{actor.role}",
+        actor_type=audit_actor_type(actor_type, actor),
         unit_id=objection.unit_id,
         details={"from": from_state, "to": event.to_state, **(details or {})},
     )
@@ -90,4 +93,5 @@ async def record_objection_event(
             "version": objection.version,
         },
     )
+    await on_objection_event(session, objection, event)
     return event

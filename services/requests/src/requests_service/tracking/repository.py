@@ -48,10 +48,16 @@ class RequestFilter:
     nik_hash: str | None = None
 
 
-def end_of_day(day: Any) -> ColumnElement[dt.datetime]:
-    """`views.end_of_day` in SQL: the local midnight after `day` in the request's zone."""
+def end_of_day_in(day: Any, time_zone: Any) -> ColumnElement[dt.datetime]:
+    """`views.end_of_day` in SQL: the local midnight after `day` in the `time_zone` column
+    (a request's, an objection's)."""
     midnight = sa.cast(day + sa.literal(1), sa.DateTime())
-    return sa.func.timezone(col(_R.time_zone), midnight, type_=_MOMENT)
+    return sa.func.timezone(time_zone, midnight, type_=_MOMENT)
+
+
+def end_of_day(day: Any) -> ColumnElement[dt.datetime]:
+    """`end_of_day_in` the request's zone."""
+    return end_of_day_in(day, col(_R.time_zone))
 
 
 def notice_overdue(now: dt.datetime) -> ColumnElement[bool]:

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from ppid_kit import paging
 from ppid_kit.access import subject_id
 from ppid_kit.audit import write_audit
-from ppid_kit.cursor import next_link
 from ppid_kit.db import SessionDep
-from ppid_kit.etag import json_with_etag, not_modified
 from ppid_kit.problems import FORBIDDEN, NOT_FOUND, ProblemError, Text, problem_responses
 from ppid_kit.tokens import Claims, CurrentClaims, OptionalClaims
 from ppid_kit.unit_tree import UnitTree, UnitTreeDep
@@ -30,7 +28,13 @@ from requests_service.core.access import (
     viewer_of,
 )
 from requests_service.core.models import Channel, RequestState
-from requests_service.core.views import RequestView, request_etag, request_view
+from requests_service.core.views import (
+    RequestView,
+    not_modified_with,
+    page_response,
+    request_etag,
+    request_view,
+)
 from requests_service.identity.nik import nik_hash
 from requests_service.intake.deps import SettingsDep, TrackingSecretHeader
 from requests_service.intake.rules import checked_nik
@@ -78,12 +82,7 @@ async def track_request(session: SessionDep, body: TrackingQuery) -> Response:
 
 
 def _page(request: Request, items: list[RequestListItem], next_cursor: str | None) -> Response:
-    content: dict[str, Any] = {
-        "items": [item.model_dump(mode="json") for item in items],
-        "next_cursor": next_cursor,
-    }
-    headers = {"Link": next_link(request, next_cursor)} if next_cursor else {}
-    return json_with_etag(request, content, cache_control=PRIVATE, headers=headers | {"Vary": VARY})
+    return page_response(request, items, next_cursor, cache_control=PRIVATE, headers={"Vary": VARY})
 
 
 @router.get(
@@ -106,14 +105,15 @@ async def list_my_requests(
 
 
 def readable_units(
-    claims: Claims, tree: UnitTree, unit_id: uuid.UUID | None
+    claims: Claims, tree: UnitTree, unit_id: uuid.UUID | None, refused: Text = _NOT_READER
 ) -> tuple[set[uuid.UUID], str]:
     """The units the caller's reader roles cover (within `unit_id`'s subtree when given) and
-    the strongest of those roles; 403 for a caller who reads no unit."""
+    the strongest of those roles; 403 (`refused`) for a caller who reads no unit. Every
+    officials' list (requests, objections, disputes, statistics) scopes itself so."""
     by_role = {role: tree.units_under(claims, role) for role in READER_ROLES}
     units: set[uuid.UUID] = set().union(*by_role.values())
     if not units:
-        raise ProblemError(FORBIDDEN, _NOT_READER)
+        raise ProblemError(FORBIDDEN, refused)
     role = next(role for role, held in by_role.items() if held)
     if unit_id is not None:
         units &= tree.subtree(unit_id) if unit_id in tree else set()
@@ -201,9 +201,8 @@ async def get_request(
     found = await repository.get_request(session, request_id)
     viewer = viewer_of(claims, found, tree, tracking_secret)
     headers = {"ETag": request_etag(found), "Cache-Control": PRIVATE, "Vary": VARY}
-    cached = not_modified(request, headers["ETag"])
+    cached = not_modified_with(request, headers)
     if cached is not None:
-        cached.headers.update(headers)
         return cached
     view = await request_view(session, found, official=viewer.is_official)
     return JSONResponse(view.model_dump(mode="json"), headers=headers)

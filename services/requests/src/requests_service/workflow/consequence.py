@@ -11,19 +11,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-import httpx
-from ppid_kit.logging import get_request_id
 from ppid_kit.problems import (
-    BAD_GATEWAY,
-    SERVICE_UNAVAILABLE,
     VALIDATION,
     FieldError,
     ProblemError,
     Text,
 )
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from requests_service.settings import RequestsSettings
+from requests_service.registry_client import RegistryHttp, registry_model
 
 REGISTRY_UNREACHABLE = Text(
     "Registri DIP/DIK tidak dapat dihubungi untuk memeriksa uji konsekuensi; coba lagi sebentar "
@@ -42,7 +38,6 @@ OTHER_ROOT = Text(
     "Uji konsekuensi ini milik badan publik lain.",
     "This consequence test belongs to another public body.",
 )
-RETRY_AFTER = "5"
 
 
 class DikEntry(BaseModel):
@@ -61,44 +56,18 @@ class DikEntry(BaseModel):
 
 
 @dataclass(frozen=True)
-class RegistryClient:
-    http: httpx.AsyncClient
-    base_url: str
-    timeout: float
-
-    @classmethod
-    def of(cls, http: httpx.AsyncClient, settings: RequestsSettings) -> RegistryClient:
-        return cls(http, settings.registry_url.rstrip("/"), settings.registry_timeout_seconds)
-
+class RegistryClient(RegistryHttp):
     async def dik_entry(self, entry_id: uuid.UUID, authorization: str | None) -> DikEntry | None:
         """The entry, or None when the registry does not know it (404); 503/502 otherwise."""
-        headers = {"Accept": "application/json"}
-        if authorization:
-            headers["Authorization"] = authorization
-        request_id = get_request_id()
-        if request_id:
-            headers["X-Request-ID"] = request_id
-        url = f"{self.base_url}/v1/dik/entries/{entry_id}"
-        try:
-            response = await self.http.get(url, headers=headers, timeout=self.timeout)
-        except httpx.HTTPError as exc:
-            raise _unavailable() from exc
+        response = await self.get(
+            f"/v1/dik/entries/{entry_id}",
+            authorization=authorization,
+            unreachable=REGISTRY_UNREACHABLE,
+            down=(502, 503, 504),
+        )
         if response.status_code == 404:
             return None
-        if response.status_code in (502, 503, 504):
-            raise _unavailable()
-        if response.status_code != 200:
-            raise ProblemError(BAD_GATEWAY, REGISTRY_BAD_ANSWER)
-        try:
-            return DikEntry.model_validate(response.json())
-        except (ValidationError, ValueError) as exc:
-            raise ProblemError(BAD_GATEWAY, REGISTRY_BAD_ANSWER) from exc
-
-
-def _unavailable() -> ProblemError:
-    return ProblemError(
-        SERVICE_UNAVAILABLE, REGISTRY_UNREACHABLE, headers={"Retry-After": RETRY_AFTER}
-    )
+        return registry_model(response, DikEntry, REGISTRY_BAD_ANSWER)
 
 
 def ground_mismatch(entry: DikEntry, ground: str) -> Text:

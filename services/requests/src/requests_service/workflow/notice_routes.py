@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from ppid_kit.db import SessionDep
-from ppid_kit.etag import etag_for, json_with_etag, not_modified
+from ppid_kit.etag import etag_for, json_with_etag
 from ppid_kit.problems import NOT_FOUND, ProblemError, Text, problem_responses
 from ppid_kit.storage import content_disposition
 from ppid_kit.tokens import OptionalClaims
@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from requests_service.core import repository
 from requests_service.core.access import viewer_of
+from requests_service.core.views import not_modified_with
 from requests_service.pdf import render_pdf
 from requests_service.workflow.deps import RequestId, TrackingSecret
 from requests_service.workflow.documents import decree_document, notice_document, notice_view
@@ -77,9 +78,8 @@ def _pdf(request: Request, view: NoticeView, kind: str, filename: str) -> Respon
         "Content-Disposition": content_disposition(filename, inline=True),
         "X-Content-Type-Options": "nosniff",
     }
-    cached = not_modified(request, etag)
+    cached = not_modified_with(request, headers)
     if cached is not None:
-        cached.headers.update(headers)
         return cached
     document = notice_document(view) if kind == "notice" else decree_document(view)
     return Response(render_pdf(document), media_type="application/pdf", headers=headers)

@@ -23,6 +23,7 @@ from requests_service.core.models import (
     NoticeOutcome,
     RequesterIdentity,
 )
+from requests_service.registers.common import received_in_year, registration_order
 from requests_service.workflow.models import Holder, RefusalDecree, RequestNotice
 
 HIDDEN = "(disembunyikan)"
@@ -101,22 +102,13 @@ async def load_entries(
 ) -> list[Entry]:
     """The requests of `unit_ids` received in `year` (local to the request's zone), in
     registration order."""
-    local_received = sa.func.timezone(InformationRequest.time_zone, InformationRequest.received_at)
     stmt = (
         sa.select(InformationRequest, RequesterIdentity, RequestNotice, RefusalDecree)
         .outerjoin(RequesterIdentity, RequesterIdentity.request_id == InformationRequest.id)  # type: ignore[arg-type]
         .outerjoin(RequestNotice, RequestNotice.request_id == InformationRequest.id)  # type: ignore[arg-type]
         .outerjoin(RefusalDecree, RefusalDecree.request_id == InformationRequest.id)  # type: ignore[arg-type]
-        .where(
-            InformationRequest.root_id == root_id,  # type: ignore[arg-type]
-            InformationRequest.unit_id.in_(unit_ids),  # type: ignore[attr-defined]
-            sa.extract("year", local_received) == year,
-        )
-        .order_by(
-            InformationRequest.year,  # type: ignore[arg-type]
-            InformationRequest.seq,  # type: ignore[arg-type]
-            InformationRequest.id,  # type: ignore[arg-type]
-        )
+        .where(received_in_year(InformationRequest, root_id, unit_ids, year))
+        .order_by(*registration_order(InformationRequest))
     )
     found = await session.execute(stmt)
     return [Entry(*row) for row in found.all()]

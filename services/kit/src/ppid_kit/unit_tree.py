@@ -51,6 +51,9 @@ class UnitNode:
     time_zone: str | None = None
     # The PPID office's public address (UU Pasal 13), for officials' deadline reminders.
     contact_email: str | None = None
+    # The PPID the unit carries (`utama`, `pelaksana`, `none`; auth's `units.ppid`), for
+    # the PPID Utama's monitoring of its units (DOMAIN.md 16). None: not in the tree JSON.
+    ppid: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,6 +98,7 @@ class UnitTree:
                 str(unit.get("name") or ""),
                 unit.get("time_zone"),
                 unit.get("contact_email") or None,
+                unit.get("ppid") or None,
             )
             for unit in units
         )

@@ -22,6 +22,7 @@ from requests_service.objections.models import (
     ObjectionFile,
     ObjectorIdentity,
 )
+from requests_service.reports.models import AnnualReportNarrative
 from requests_service.webhooks.models import (
     WebhookAttempt,
     WebhookDelivery,
@@ -58,5 +59,6 @@ TABLES: list[sa.Table] = [
         WebhookDelivery,
         WebhookAttempt,
         WebhookFeedCursor,
+        AnnualReportNarrative,
     )
 ]

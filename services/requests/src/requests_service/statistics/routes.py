@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request, Response
 from ppid_kit.db import SessionDep
@@ -22,22 +23,25 @@ from ppid_kit.problems import (
     Text,
     problem_responses,
 )
-from ppid_kit.tokens import CurrentClaims
+from ppid_kit.tokens import Claims, CurrentClaims
 from ppid_kit.unit_tree import UnitTree, UnitTreeDep
+from pydantic import BaseModel
 
-from requests_service.statistics import service
-from requests_service.statistics.schemas import Period, RequestStatistics
+from requests_service.calendar.models import DEFAULT_TIME_ZONE
+from requests_service.statistics import objection_service, service
+from requests_service.statistics.schemas import ObjectionStatistics, Period, RequestStatistics
 from requests_service.tracking.routes import readable_units
 
 router = APIRouter(tags=["statistics"])
 
 PUBLIC = "public, max-age=300"
 PRIVATE = "private, no-cache"
-_UNKNOWN = Text("Badan publik atau unit tidak ditemukan.", "Public body or unit not found.")
+UNKNOWN_SCOPE = Text("Badan publik atau unit tidak ditemukan.", "Public body or unit not found.")
 _NOT_READER = Text(
     "Anda tidak berwenang membaca statistik lengkap unit ini.",
     "You are not allowed to read this unit's full statistics.",
 )
+ETAG: dict[str, Any] = {"ETag": {"schema": {"type": "string"}}}
 _BOTH = Text("Pilih semester atau bulan, tidak keduanya.", "Give a semester or a month, not both.")
 
 RootQuery = Annotated[uuid.UUID, Query(description="The root (badan publik).")]
@@ -47,6 +51,25 @@ UnitQuery = Annotated[
 YearQuery = Annotated[int, Query(ge=2008, le=2100, description="Year of receipt.")]
 SemesterQuery = Annotated[int | None, Query(ge=1, le=2, description="1: Jan-Jun, 2: Jul-Dec.")]
 MonthQuery = Annotated[int | None, Query(ge=1, le=12, description="One month.")]
+
+
+def get_responses(*problems: int, content: str | None = None) -> dict[int | str, dict[str, Any]]:
+    """The documented responses of a GET with an ETag (304 on `If-None-Match`)."""
+    ok: dict[str, Any] = {"headers": ETAG}
+    if content is not None:
+        ok["content"] = {content: {}}
+    return {200: ok, 304: {"description": "Not modified."}, **problem_responses(*problems)}
+
+
+PUBLIC_RESPONSES = get_responses(404, 422)
+OFFICIAL_RESPONSES = get_responses(401, 403, 404, 422)
+
+
+def figures_response(request: Request, body: BaseModel, *, suppress: bool) -> Response:
+    """The figures as JSON with an ETag; the suppressed view is cacheable by anyone."""
+    return json_with_etag(
+        request, body.model_dump(mode="json"), cache_control=PUBLIC if suppress else PRIVATE
+    )
 
 
 def period_of(year: int, semester: int | None, month: int | None) -> Period:
@@ -66,11 +89,11 @@ def period_of(year: int, semester: int | None, month: int | None) -> Period:
 def scope_of(tree: UnitTree, root: uuid.UUID, unit_id: uuid.UUID | None) -> uuid.UUID:
     """The unit the figures cover (the root unless `unit_id`); 404 outside the root."""
     if root not in tree or tree.root_of(root) != root:
-        raise ProblemError(NOT_FOUND, _UNKNOWN)
+        raise ProblemError(NOT_FOUND, UNKNOWN_SCOPE)
     if unit_id is None:
         return root
     if unit_id not in tree or tree.root_of(unit_id) != root:
-        raise ProblemError(NOT_FOUND, _UNKNOWN)
+        raise ProblemError(NOT_FOUND, UNKNOWN_SCOPE)
     return unit_id
 
 
@@ -101,9 +124,7 @@ async def _statistics(
         total=service.figures(service.total(tallies), suppress=suppress),
         units=service.unit_figures(tallies, suppress=suppress),
     )
-    return json_with_etag(
-        request, body.model_dump(mode="json"), cache_control=PUBLIC if suppress else PRIVATE
-    )
+    return figures_response(request, body, suppress=suppress)
 
 
 @router.get(
@@ -116,11 +137,7 @@ async def _statistics(
         "counts of 1 or 2, and times or fee sums over fewer than 3 requests, are `null` and "
         "named in `suppressed` (DOMAIN.md 17). `semester` or `month`, not both."
     ),
-    responses={
-        200: {"headers": {"ETag": {"schema": {"type": "string"}}}},
-        304: {"description": "Not modified."},
-        **problem_responses(404, 422),
-    },
+    responses=PUBLIC_RESPONSES,
 )
 async def public_statistics(
     request: Request,
@@ -144,11 +161,7 @@ async def public_statistics(
         "The same figures without suppression, for reader officials (PPID, petugas, Atasan "
         "PPID, auditor, admin) whose grant covers the root or `unit_id`."
     ),
-    responses={
-        200: {"headers": {"ETag": {"schema": {"type": "string"}}}},
-        304: {"description": "Not modified."},
-        **problem_responses(401, 403, 404, 422),
-    },
+    responses=OFFICIAL_RESPONSES,
 )
 async def official_statistics(
     request: Request,
@@ -162,8 +175,106 @@ async def official_statistics(
     month: MonthQuery = None,
 ) -> Response:
     period = period_of(year, semester, month)
-    scope = scope_of(tree, root, unit_id)
-    units, _ = readable_units(claims, tree, scope)
-    if scope not in units:  # the caller's grant must cover the whole scope
-        raise ProblemError(FORBIDDEN, _NOT_READER)
+    require_reader(claims, tree, scope_of(tree, root, unit_id))
     return await _statistics(request, session, tree, root, unit_id, period, suppress=False)
+
+
+def local_today(tree: UnitTree, root: uuid.UUID) -> dt.date:
+    """Today in the root's time zone: the day "overdue" and "pending" are judged on."""
+    zone = tree.node(root).time_zone or DEFAULT_TIME_ZONE
+    return dt.datetime.now(ZoneInfo(zone)).date()
+
+
+def require_reader(claims: Claims, tree: UnitTree, scope: uuid.UUID) -> None:
+    """403 unless the caller's reader roles cover the whole scope (its root or unit)."""
+    units, _ = readable_units(claims, tree, scope)
+    if scope not in units:
+        raise ProblemError(FORBIDDEN, _NOT_READER)
+
+
+async def _objection_statistics(
+    request: Request,
+    session: SessionDep,
+    tree: UnitTree,
+    root: uuid.UUID,
+    unit_id: uuid.UUID | None,
+    period: Period,
+    *,
+    suppress: bool,
+) -> Response:
+    scope = scope_of(tree, root, unit_id)
+    today = local_today(tree, root)
+    tallies = await objection_service.tally(
+        session,
+        root,
+        tree.subtree(scope),
+        period.start,
+        period.end,
+        today=today,
+        time_zone=tree.node(root).time_zone,
+    )
+    body = ObjectionStatistics(
+        root_id=root,
+        unit_id=unit_id,
+        period=period,
+        as_of=today,
+        suppression=suppress,
+        total=objection_service.scope_figures(objection_service.total(tallies), suppress=suppress),
+        units=objection_service.unit_figures(tallies, suppress=suppress),
+    )
+    return figures_response(request, body, suppress=suppress)
+
+
+@router.get(
+    "/v1/statistics/objections",
+    response_model=ObjectionStatistics,
+    summary="Objection and dispute statistics (public)",
+    description=(
+        "DOMAIN.md 15.2: the objections received in the period (receipt date) by reason "
+        "(UU Pasal 35(1) a-g), outcome, response time in working days and overdue (UU Pasal "
+        "36(2)); the disputes filed at the Komisi Informasi in the period by level, stage, "
+        "outcome, court cases and compliance. Per deciding unit and in total. Counts of 1 or "
+        "2 and times over fewer than 3 objections are `null` and named in `suppressed`."
+    ),
+    responses=PUBLIC_RESPONSES,
+)
+async def public_objection_statistics(
+    request: Request,
+    session: SessionDep,
+    tree: UnitTreeDep,
+    root: RootQuery,
+    year: YearQuery,
+    unit_id: UnitQuery = None,
+    semester: SemesterQuery = None,
+    month: MonthQuery = None,
+) -> Response:
+    period = period_of(year, semester, month)
+    return await _objection_statistics(request, session, tree, root, unit_id, period, suppress=True)
+
+
+@router.get(
+    "/v1/statistics/objections/official",
+    response_model=ObjectionStatistics,
+    summary="Objection and dispute statistics (officials, unsuppressed)",
+    description=(
+        "The same figures without suppression, for reader officials (PPID, petugas, Atasan "
+        "PPID, auditor, admin) whose grant covers the root or `unit_id`."
+    ),
+    responses=OFFICIAL_RESPONSES,
+)
+async def official_objection_statistics(
+    request: Request,
+    session: SessionDep,
+    claims: CurrentClaims,
+    tree: UnitTreeDep,
+    root: RootQuery,
+    year: YearQuery,
+    unit_id: UnitQuery = None,
+    semester: SemesterQuery = None,
+    month: MonthQuery = None,
+) -> Response:
+    period = period_of(year, semester, month)
+    require_reader(claims, tree, scope_of(tree, root, unit_id))
+    return await _objection_statistics(
+        request, session, tree, root, unit_id, period, suppress=False
+    )

@@ -84,3 +84,77 @@ class RequestStatistics(BaseModel):
     threshold: int = SUPPRESSION_THRESHOLD
     total: Figures
     units: list[UnitFigures]
+
+
+class ResponseTime(BaseModel):
+    """Working days from an objection's `receipt_date` to the Atasan's `response_date` on
+    the root calendar (UU Pasal 36(2): at most 30), over the objections answered."""
+
+    count: int | None = Field(description="Objections answered.")
+    mean: float | None = None
+    median: float | None = None
+    max: int | None = None
+
+
+class ObjectionFigures(BaseModel):
+    """Objections received in the period (by receipt date), DOMAIN.md 15.2 "Objections".
+
+    `by_reason` counts an objection once under each of its reasons (UU Pasal 35(1) a-g).
+    `outcomes`: `accepted` (upheld_requester), `refused` (upheld_ppid),
+    `settled_by_consultation` (UU Pasal 35(2)), `withdrawn` (withdrawn before a decision),
+    `pending` (no decision yet); they add up to `received`.
+    """
+
+    received: int | None
+    by_reason: dict[str, int | None]
+    outcomes: dict[str, int | None]
+    response_time: ResponseTime
+    overdue: int | None = Field(
+        description="Answered after `response_due`, or unanswered and past it (UU Pasal 36(2))."
+    )
+    filed_late: int | None = Field(description="Filed after the 30 WD of UU Pasal 36(1).")
+    order_executed: int | None = Field(description="Orders of the Atasan carried out.")
+    escalated_to_ki: int | None = Field(description="Taken to the Komisi Informasi.")
+    suppressed: list[str] = Field(default_factory=list)
+
+
+class DisputeFigures(BaseModel):
+    """Disputes at the Komisi Informasi filed in the period (by `filed_on`), DOMAIN.md 15.2
+    "Disputes" and 10.8. `outcomes` add up to `received` (`pending`: no outcome yet)."""
+
+    received: int | None
+    by_ki_level: dict[str, int | None]
+    by_stage: dict[str, int | None] = Field(description="Where each case stands now.")
+    outcomes: dict[str, int | None]
+    filed_late: int | None = Field(description="Filed after the 14 WD of UU Pasal 37(2).")
+    court_cases: int | None = Field(description="Taken to the PTUN/PN or cassation (Pasal 47-50).")
+    compliance_required: int | None = Field(description="Decisions with a compliance due date.")
+    complied: int | None
+    complied_late: int | None = Field(description="Complied with after the due date.")
+    not_complied_overdue: int | None = Field(description="Not complied with, past the due date.")
+    suppressed: list[str] = Field(default_factory=list)
+
+
+class ObjectionScope(BaseModel):
+    objections: ObjectionFigures
+    disputes: DisputeFigures
+
+
+class UnitObjectionFigures(ObjectionScope):
+    unit_id: uuid.UUID = Field(description="The unit whose PPID decided.")
+
+
+class ObjectionStatistics(BaseModel):
+    """Objection and dispute statistics of a root, or of a unit and its sub-units."""
+
+    root_id: uuid.UUID
+    unit_id: uuid.UUID | None
+    period: Period
+    as_of: dt.date = Field(description="The local date `overdue` and `pending` are judged on.")
+    suppression: bool = Field(
+        description="True in the public view: counts of 1 or 2 and figures over fewer than "
+        f"{SUPPRESSION_THRESHOLD} cases are `null` and listed in each `suppressed`."
+    )
+    threshold: int = SUPPRESSION_THRESHOLD
+    total: ObjectionScope
+    units: list[UnitObjectionFigures]

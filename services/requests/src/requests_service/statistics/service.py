@@ -8,8 +8,8 @@ import statistics
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any, Protocol, Self, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,8 +54,15 @@ _DIMENSIONS: dict[str, tuple[Any, list[str]]] = {
 }
 
 
+class Summable:
+    """A tally whose figures of several units add up field by field (`add_counts`)."""
+
+    def add(self, other: Self) -> None:
+        add_counts(self, other)
+
+
 @dataclass
-class Tally:
+class Tally(Summable):
     """The raw figures of one scope before suppression."""
 
     received: int = 0
@@ -72,28 +79,60 @@ class Tally:
     paid_requests: int = 0
     fees_collected: int = 0
 
-    def add(self, other: Tally) -> None:
-        self.received += other.received
-        for name, cells in other.cells.items():
-            for key, value in cells.items():
-                self.cells[name][key] += value
-        self.days += other.days
-        self.delivery_days += other.delivery_days
-        self.extended += other.extended
-        self.withdrawn += other.withdrawn
-        self.not_processed += other.not_processed
-        self.fee_requests += other.fee_requests
-        self.fees_charged += other.fees_charged
-        self.paid_requests += other.paid_requests
-        self.fees_collected += other.fees_collected
+
+class Addable(Protocol):
+    def add(self, other: Self, /) -> None: ...
 
 
-def _scope(root_id: uuid.UUID, units: Iterable[uuid.UUID], start: dt.date, end: dt.date) -> Any:
+A = TypeVar("A", bound=Addable)
+
+
+def add_counts(target: Any, other: Any, *, skip: frozenset[str] = frozenset()) -> None:
+    """Adds the figures of `other` into `target`, two tallies of one class (a dataclass or a
+    pydantic model): numbers summed, lists joined, counters and nested counts added,
+    nested tallies added field by field. One rule for every tally that sums up units."""
+    names = [f.name for f in fields(target)] if is_dataclass(target) else type(target).model_fields
+    for name in names:
+        if name in skip:
+            continue
+        mine, theirs = getattr(target, name), getattr(other, name)
+        if is_dataclass(mine):
+            add_counts(mine, theirs)
+        elif isinstance(mine, list):
+            mine.extend(theirs)
+        elif isinstance(mine, dict):
+            for key, value in theirs.items():
+                if isinstance(value, dict):
+                    for inner, count in value.items():
+                        mine[key][inner] += count
+                else:
+                    mine[key] += value
+        else:
+            setattr(target, name, mine + theirs)
+
+
+def combine(parts: Iterable[A], whole: A) -> A:
+    """`whole` (an empty tally) with every part added: the figures of a whole scope."""
+    for part in parts:
+        whole.add(part)
+    return whole
+
+
+def in_period(
+    model: Any,
+    day: str,
+    root_id: uuid.UUID,
+    units: Iterable[uuid.UUID],
+    start: dt.date,
+    end: dt.date,
+) -> Any:
+    """Rows of `model` (requests, objections, disputes) of the root handled by `units`
+    whose date `day` (receipt, filing) falls from `start` to `end`."""
     return sa.and_(
-        col(R.root_id) == root_id,
-        col(R.unit_id).in_(list(units)),
-        col(R.receipt_date) >= start,
-        col(R.receipt_date) <= end,
+        col(model.root_id) == root_id,
+        col(model.unit_id).in_(list(units)),
+        col(getattr(model, day)) >= start,
+        col(getattr(model, day)) <= end,
     )
 
 
@@ -107,7 +146,7 @@ async def tally(
     time_zone: str | None = None,
 ) -> dict[uuid.UUID, Tally]:
     """The raw figures per handling unit of the requests received from `start` to `end`."""
-    where = _scope(root_id, units, start, end)
+    where = in_period(R, "receipt_date", root_id, units, start, end)
     tallies: dict[uuid.UUID, Tally] = defaultdict(Tally)
     totals = sa.select(
         col(R.unit_id),
@@ -185,7 +224,11 @@ def _paid() -> Any:
     )
 
 
-class _Hider:
+class Hider:
+    """Withholds small cells in the public view (DOMAIN.md 17): counts of 1-2 and figures
+    over fewer than 3 cases become `null`, their names collected in `hidden`. Every public
+    statistic (requests, objections, disputes, the annual report) goes through it."""
+
     def __init__(self, suppress: bool) -> None:
         self.suppress = suppress
         self.hidden: list[str] = []
@@ -207,7 +250,7 @@ class _Hider:
 def figures(t: Tally, *, suppress: bool) -> Figures:
     """The figures of a tally; in the public view counts of 1-2 and figures over fewer than
     3 requests are `null` and named in `suppressed`."""
-    h = _Hider(suppress)
+    h = Hider(suppress)
 
     def cells(name: str, keys: list[str]) -> dict[str, int | None]:
         return {k: h.count(f"{name}.{k}", t.cells[name].get(k, 0)) for k in keys}
@@ -236,18 +279,29 @@ def figures(t: Tally, *, suppress: bool) -> Figures:
     )
 
 
-def _time(h: _Hider, name: str, values: list[int]) -> TimeTaken:
+def time_fields(h: Hider, name: str, values: list[int]) -> dict[str, Any]:
+    """Count, mean, median and max of working-day times; `count: None` alone when withheld
+    (fewer than 3 cases in the public view), `count: 0` alone when there are none."""
     days = sorted(values)
     n = len(days)
     if not n:
-        return TimeTaken(count=0, within_10=0, from_11_to_17=0, over_17=0)
-    if not h.over(name, n, True):  # withheld: fewer than 3 requests
+        return {"count": 0}
+    if not h.over(name, n, True):
+        return {"count": None}
+    return {
+        "count": n,
+        "mean": round(statistics.fmean(days), 2),
+        "median": float(statistics.median(days)),
+        "max": days[-1],
+    }
+
+
+def _time(h: Hider, name: str, days: list[int]) -> TimeTaken:
+    spread = time_fields(h, name, days)
+    if spread["count"] is None:  # withheld: fewer than 3 requests
         return TimeTaken(count=None)
     return TimeTaken(
-        count=n,
-        mean=round(statistics.fmean(days), 2),
-        median=float(statistics.median(days)),
-        max=days[-1],
+        **spread,
         within_10=h.count(f"{name}.within_10", sum(d <= 10 for d in days)),
         from_11_to_17=h.count(f"{name}.from_11_to_17", sum(10 < d <= 17 for d in days)),
         over_17=h.count(f"{name}.over_17", sum(d > 17 for d in days)),
@@ -262,7 +316,4 @@ def unit_figures(tallies: dict[uuid.UUID, Tally], *, suppress: bool) -> list[Uni
 
 
 def total(tallies: dict[uuid.UUID, Tally]) -> Tally:
-    whole = Tally()
-    for t in tallies.values():
-        whole.add(t)
-    return whole
+    return combine(tallies.values(), Tally())

@@ -9,10 +9,11 @@ from fastapi import FastAPI
 
 from requests_service.files.lifespan import storage_lifespan
 from requests_service.notify.lifespan import notify_lifespan
+from requests_service.webhooks.lifespan import webhooks_lifespan
 
 
 @asynccontextmanager
 async def requests_lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Each package's hook, nested (filled in as the packages land)."""
-    async with storage_lifespan(app), notify_lifespan(app):
+    async with storage_lifespan(app), notify_lifespan(app), webhooks_lifespan(app):
         yield

@@ -15,6 +15,8 @@ from pydantic_settings import SettingsConfigDict
 DEV_NIK_KEY = "ZGV2LW9ubHktdGVyYnVrYS1uaWstZW5jcnlwdGlvbiE="
 DEV_NIK_HASH_KEY = "ZGV2LW9ubHktdGVyYnVrYS1uaWstbG9va3VwLWhhc2g="
 DEV_TRACKING_KEY = "ZGV2LW9ubHktdGVyYnVrYS10cmFja2luZy1zZWNyZXQ="
+# Development only: production sets REQUESTS_WEBHOOK_SECRET_KEYS (base64 of 32 bytes).
+DEV_WEBHOOK_SECRET_KEY = "ZGV2LW9ubHktdGVyYnVrYS13ZWJob29rLXNlY3JldCE="  # noqa: S105
 
 
 class RequestsSettings(ServiceSettings, StorageSettings, MailSettings):
@@ -47,3 +49,30 @@ class RequestsSettings(ServiceSettings, StorageSettings, MailSettings):
     # Deadline reminders to officials (issue 5: two working days before D10/D17).
     reminder_working_days: int = Field(default=2, ge=0)
     reminder_interval_seconds: float = Field(default=300.0, ge=0)
+
+    # Webhooks (webhooks/; docs/requests-contract.md "Webhooks: decisions").
+    # Signing secrets at rest: AES-GCM under `webhook_secret_key_id` (rotate like NIK keys).
+    webhook_secret_keys: dict[str, SecretStr] = Field(
+        default_factory=lambda: {"dev": SecretStr(DEV_WEBHOOK_SECRET_KEY)}
+    )
+    webhook_secret_key_id: str = "dev"  # noqa: S105 - a key id, not a key
+    # After a rotation the previous secret also signs for this long.
+    webhook_secret_overlap_seconds: int = Field(default=86400, ge=0)
+    # `http` and hosts resolving to private/loopback/link-local addresses (development, tests).
+    webhook_allow_private_urls: bool = False
+    # The delivery worker: poll interval (0 = off), per-request timeout, attempts, back-off.
+    webhook_poll_seconds: float = Field(default=2.0, ge=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_batch_size: int = Field(default=20, ge=1, le=200)
+    # Delay before retry n: base * 4^(n-1), at most max, less up to half of it (jitter);
+    # with the defaults 10 attempts span about a day.
+    webhook_max_attempts: int = Field(default=10, ge=1)
+    webhook_backoff_base_seconds: float = Field(default=30.0, gt=0)
+    webhook_backoff_max_seconds: float = Field(default=6 * 3600.0, gt=0)
+    # A subscription is disabled after this many failed attempts in a row, once it has also
+    # had no success for `webhook_disable_after_seconds` (a busy receiver's short outage
+    # must not disable it).
+    webhook_disable_after_failures: int = Field(default=20, ge=1)
+    webhook_disable_after_seconds: float = Field(default=5 * 86400.0, ge=0)
+    # The follower of the registry's DIP change feed (0 = off).
+    webhook_feed_interval_seconds: float = Field(default=30.0, ge=0)

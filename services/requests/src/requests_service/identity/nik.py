@@ -10,15 +10,14 @@ HMAC-SHA-256 under a separate key for lookups and duplicates.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import hmac
-import os
 import re
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import SecretStr
+
+from requests_service.sealing import key_bytes, seal, unseal
 
 _SHAPE = re.compile(r"^\d{16}$")
 # Kode wilayah provinsi (Permendagri 72/2019): 11-19 Sumatra, 21 Kepri, 31-36 Jawa,
@@ -27,7 +26,6 @@ _PROVINCES = frozenset(
     {11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53}
     | {61, 62, 63, 64, 65, 71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96, 97}
 )
-_NONCE_BYTES = 12
 # Associated data: a ciphertext is only ever a NIK, never another field's value.
 _AAD = b"terbuka:nik:v1"
 
@@ -69,28 +67,19 @@ def validate_nik(raw: str, today: dt.date | None = None) -> str:
     return nik
 
 
-def _key(secret: SecretStr) -> bytes:
-    key = base64.b64decode(secret.get_secret_value())
-    if len(key) not in (16, 24, 32):
-        raise ValueError("a NIK key must be base64 of 16, 24 or 32 bytes")
-    return key
-
-
 def encrypt_nik(nik: str, keys: dict[str, SecretStr], key_id: str) -> tuple[bytes, str]:
     """(nonce + ciphertext, key id) under the current key."""
-    nonce = os.urandom(_NONCE_BYTES)
-    return nonce + AESGCM(_key(keys[key_id])).encrypt(nonce, nik.encode(), _AAD), key_id
+    return seal(nik.encode(), keys, key_id, _AAD)
 
 
 def decrypt_nik(blob: bytes, keys: dict[str, SecretStr], key_id: str) -> str:
     """The NIK back, with the key it was sealed under (KeyError if that key is gone)."""
-    nonce, sealed = blob[:_NONCE_BYTES], blob[_NONCE_BYTES:]
-    return AESGCM(_key(keys[key_id])).decrypt(nonce, sealed, _AAD).decode()
+    return unseal(blob, keys, key_id, _AAD).decode()
 
 
 def nik_hash(nik: str, hash_key: SecretStr) -> str:
     """HMAC-SHA-256 of the normalised NIK: equal NIKs match, nobody can reverse it."""
-    return hmac.new(_key(hash_key), normalize_nik(nik).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key_bytes(hash_key), normalize_nik(nik).encode(), hashlib.sha256).hexdigest()
 
 
 def masked(nik: str) -> str:

@@ -13,6 +13,16 @@ from dataclasses import dataclass
 import psutil
 
 from tests.support.procs import LOGS, ROOT, free_port, wait_http
+from tests.support.smtp import SmtpServer
+
+
+def requests_mail_env(mailbox: SmtpServer) -> dict[str, str]:
+    """The requests service's outbox pointed at `mailbox`, polled fast enough for a flow."""
+    return {
+        "REQUESTS_SMTP_HOST": mailbox.host,
+        "REQUESTS_SMTP_PORT": str(mailbox.port),
+        "REQUESTS_OUTBOX_POLL_SECONDS": "0.5",
+    }
 
 
 @dataclass
@@ -32,12 +42,15 @@ class Stack:
 
 
 def stack_environment(
-    ports: dict[str, int], database_url: str | None, extra: Mapping[str, str]
+    ports: dict[str, int],
+    database_url: str | None,
+    extra: Mapping[str, str],
+    prefix: str = "terbuka_e2e",
 ) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PPID_")}
     env.update(extra)
     env.update({f"PPID_{name.upper()}_PORT": str(port) for name, port in ports.items()})
-    env["PPID_DATABASE_PREFIX"] = "terbuka_e2e"
+    env["PPID_DATABASE_PREFIX"] = prefix
     if database_url:
         env["PPID_DATABASE_URL"] = database_url
     return env
@@ -49,7 +62,10 @@ def launched(
     database_url: str | None = None,
     extra_env: Mapping[str, str] | None = None,
     timeout: float = 120,
+    database_prefix: str = "terbuka_e2e",
 ) -> Iterator[Stack]:
+    """`database_prefix`: a module whose MFA logins must not meet another module's used
+    TOTP steps (one code works once per account) takes databases of its own."""
     names = ("gateway", "auth", "registry", "requests", "pg")
     ports = {name: free_port() for name in names}
     LOGS.mkdir(parents=True, exist_ok=True)
@@ -58,7 +74,7 @@ def launched(
         proc = subprocess.Popen(
             [sys.executable, "-m", "tools.run"],
             cwd=ROOT,
-            env=stack_environment(ports, database_url, extra_env or {}),
+            env=stack_environment(ports, database_url, extra_env or {}, database_prefix),
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, as a terminal gives `make run`

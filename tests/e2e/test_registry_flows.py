@@ -17,9 +17,10 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
-from auth_service.demo.data import ACCOUNTS, DemoAccount, demo_id
+from auth_service.demo.data import DemoAccount, demo_id
 
 from tests.e2e.launcher import launched
+from tests.support.authstack import demo_account as official
 
 # A real (tiny) PDF: the registry sniffs the bytes, not the name.
 PDF = (
@@ -30,10 +31,6 @@ PDF = (
 )
 # The first bytes of a Windows executable, under a name that claims PDF.
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 240
-
-
-def official(local: str) -> DemoAccount:
-    return next(a for a in ACCOUNTS if a.email.split("@")[0] == local)
 
 
 @pytest.fixture(scope="module")

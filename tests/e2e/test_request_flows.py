@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
-from auth_service.demo.data import ACCOUNTS, DINKES, DISDIK, ROOT_ID, DemoAccount
+from auth_service.demo.data import DINKES, DISDIK, ROOT_ID, DemoAccount
 
-from tests.e2e.launcher import Stack, launched
+from tests.e2e.launcher import Stack, launched, requests_mail_env
 from tests.requests.people import BUDI, SITI, personal_values
+from tests.support.authstack import demo_account as official
 from tests.support.smtp import Received, SmtpServer, smtp_server
 
 # A real (tiny) PDF: the service sniffs the bytes, not the name.
@@ -32,10 +33,6 @@ PDF = (
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
-
-
-def official(local: str) -> DemoAccount:
-    return next(a for a in ACCOUNTS if a.email.split("@")[0] == local)
 
 
 @dataclass
@@ -60,12 +57,7 @@ def mailbox() -> Iterator[SmtpServer]:
 
 @pytest.fixture(scope="module")
 def stack(pg_server: object, mailbox: SmtpServer) -> Iterator[Stack]:
-    env = {
-        "REQUESTS_SMTP_HOST": mailbox.host,
-        "REQUESTS_SMTP_PORT": str(mailbox.port),
-        "REQUESTS_OUTBOX_POLL_SECONDS": "0.5",
-    }
-    with launched(extra_env=env) as running:
+    with launched(extra_env=requests_mail_env(mailbox)) as running:
         yield running
 
 

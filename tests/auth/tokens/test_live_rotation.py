@@ -1,7 +1,7 @@
 """Issue 3, item 5 end to end: real auth and gateway processes on loopback, keys rotated live.
 
 The gateway verifies tokens with the same kit code as every service (ppid_kit.tokens,
-JWKS fetched from auth). Its upstream for /v1/objections is down, so a token it accepts
+JWKS fetched from auth). Its upstream for /v1/webhooks is down, so a token it accepts
 gets 502/503 from the missing upstream, a token it refuses gets 401.
 """
 
@@ -105,7 +105,7 @@ def _exp(token: str) -> int:
 
 async def _at_gateway(http: httpx.AsyncClient, live: Live, token: str | None) -> int:
     headers = bearer(token) if token is not None else {}
-    response = await http.post(f"{live.gateway.url}/v1/objections", json={}, headers=headers)
+    response = await http.post(f"{live.gateway.url}/v1/webhooks/subscriptions", json={}, headers=headers)
     return response.status_code
 
 

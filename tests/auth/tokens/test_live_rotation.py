@@ -105,7 +105,9 @@ def _exp(token: str) -> int:
 
 async def _at_gateway(http: httpx.AsyncClient, live: Live, token: str | None) -> int:
     headers = bearer(token) if token is not None else {}
-    response = await http.post(f"{live.gateway.url}/v1/webhooks/subscriptions", json={}, headers=headers)
+    response = await http.post(
+        f"{live.gateway.url}/v1/webhooks/subscriptions", json={}, headers=headers
+    )
     return response.status_code
 
 

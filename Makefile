@@ -8,7 +8,7 @@ UV := $(BOOT)/bin/uv
 RUN := $(UV) run --frozen
 PY_PACKAGES := -p ppid_kit -p auth_service -p registry_service -p requests_service -p gateway
 
-.PHONY: help install run test lint fmt openapi
+.PHONY: help install run test lint k8s fmt openapi
 
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,7 +30,10 @@ lint: install ## ruff, ruff format --check, mypy --strict
 	$(RUN) mypy tools tests
 	for svc in auth registry requests; do (cd services/$$svc && ../../$(RUN) mypy migrations) || exit 1; done
 
-test: lint ## Lint, then the whole test suite against real PostgreSQL
+k8s: install ## Render the Kubernetes overlays (deploy/k8s) and validate them offline
+	$(RUN) python -m tools.k8s
+
+test: lint k8s ## Lint, validate the Kubernetes manifests, then the whole test suite
 	$(RUN) pytest -q
 
 fmt: install ## Format and fix what ruff can

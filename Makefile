@@ -8,7 +8,7 @@ UV := $(BOOT)/bin/uv
 RUN := $(UV) run --frozen
 PY_PACKAGES := -p ppid_kit -p auth_service -p registry_service -p requests_service -p gateway
 
-.PHONY: help install run test lint k8s fmt openapi
+.PHONY: help install run test lint k8s fmt openapi bench
 
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ test: lint k8s ## Lint, validate the Kubernetes manifests, then the whole test s
 fmt: install ## Format and fix what ruff can
 	$(RUN) ruff format .
 	$(RUN) ruff check --fix .
+
+bench: install ## Measure against references on a generated province (bench/results/latest.md)
+	$(RUN) python -m tools.bench
 
 openapi: install ## Regenerate the committed specs in openapi/
 	$(RUN) python -m tools.openapi

@@ -51,15 +51,43 @@ class RegistryHttp:
     ) -> httpx.Response:
         """The registry's answer to a GET of `path` with the caller's bearer; 503
         `unreachable` when it cannot be reached or answers with a status in `down`."""
-        headers = {"Accept": "application/json"}
+        return await self.send(
+            "GET",
+            path,
+            authorization=authorization,
+            unreachable=unreachable,
+            down=down,
+            params=params,
+        )
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        authorization: str | None,
+        unreachable: Text,
+        down: Container[int],
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        """`method` on `path` with the caller's bearer and the request id; 503 `unreachable`
+        when the registry cannot be reached or answers with a status in `down`."""
+        sent = {"Accept": "application/json", **(headers or {})}
         if authorization:
-            headers["Authorization"] = authorization
+            sent["Authorization"] = authorization
         request_id = get_request_id()
         if request_id:
-            headers["X-Request-ID"] = request_id
+            sent["X-Request-ID"] = request_id
         try:
-            response = await self.http.get(
-                f"{self.base_url}{path}", params=params, headers=headers, timeout=self.timeout
+            response = await self.http.request(
+                method,
+                f"{self.base_url}{path}",
+                params=params,
+                json=json,
+                headers=sent,
+                timeout=self.timeout,
             )
         except httpx.HTTPError as exc:
             raise unavailable(unreachable) from exc

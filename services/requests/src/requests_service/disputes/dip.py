@@ -15,18 +15,17 @@ from __future__ import annotations
 import uuid
 
 import httpx
-from ppid_kit.logging import get_request_id
-from ppid_kit.problems import SERVICE_UNAVAILABLE, ProblemError, Text
+from ppid_kit.problems import Text
 from pydantic import BaseModel, ValidationError
 
 from requests_service.core.models import InformationRequest
 from requests_service.disputes.models import Dispute
 from requests_service.disputes.schemas import DecisionBody
 from requests_service.objections.models import Objection
+from requests_service.registry_client import RegistryHttp, unavailable
 from requests_service.settings import RequestsSettings
 from requests_service.texts import tanggal
 
-RETRY_AFTER = "30"
 REGISTRY_UNAVAILABLE = Text(
     "Registri DIP tidak dapat membuat tugas pemutakhiran DIP atas putusan ini; putusan belum "
     "dicatat. Coba lagi sebentar lagi.",
@@ -81,28 +80,26 @@ async def create_dip_task(
     authorization: str | None,
 ) -> uuid.UUID:
     """The new draft entry's id; 503 (`Retry-After`) when the registry is down or refuses."""
-    headers = {"Accept": "application/json", "Idempotency-Key": f"dispute-dip-{dispute.id}"}
-    if authorization:
-        headers["Authorization"] = authorization
-    request_id = get_request_id()
-    if request_id:
-        headers["X-Request-ID"] = request_id
-    url = settings.registry_url.rstrip("/") + "/v1/dip/entries"
-    try:
-        response = await http.post(
-            url, json=payload, headers=headers, timeout=settings.registry_timeout_seconds
-        )
-    except httpx.HTTPError as exc:
-        raise _unavailable() from exc
-    if response.status_code != 201:
-        raise _unavailable()
+    response = await RegistryHttp.of(http, settings).send(
+        "POST",
+        "/v1/dip/entries",
+        json=payload,
+        headers={"Idempotency-Key": f"dispute-dip-{dispute.id}"},
+        authorization=authorization,
+        unreachable=REGISTRY_UNAVAILABLE,
+        down=_NOT_CREATED,
+    )
     try:
         return _Created.model_validate(response.json()).id
     except (ValidationError, ValueError) as exc:
-        raise _unavailable() from exc
+        raise unavailable(REGISTRY_UNAVAILABLE) from exc
 
 
-def _unavailable() -> ProblemError:
-    return ProblemError(
-        SERVICE_UNAVAILABLE, REGISTRY_UNAVAILABLE, headers={"Retry-After": RETRY_AFTER}
-    )
+class _NotCreated:
+    """Every status but 201: the decision is not recorded without its DIP task."""
+
+    def __contains__(self, status: object) -> bool:
+        return status != 201
+
+
+_NOT_CREATED = _NotCreated()

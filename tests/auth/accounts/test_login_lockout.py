@@ -159,6 +159,36 @@ async def test_one_address_is_blocked_after_failures_across_accounts(
     assert (await login(client, victim.email, address=new_address())).status_code == 200
 
 
+async def test_an_address_blocked_again_at_once_is_blocked_longer_each_time(
+    database_url: str,
+) -> None:
+    settings = settings_for(
+        database_url,
+        address_failure_limit=2,
+        address_failure_window_seconds=1,
+        address_lockout_max_seconds=3,
+    )
+    spraying = new_address()
+
+    async def block(client: httpx.AsyncClient) -> int:
+        """Fail up to the limit from the address (new account each time); the block's length."""
+        for _ in range(2):
+            tried = await login(client, unique_email("spray"), "Musim-Hujan-2024", address=spraying)
+            assert tried.status_code == 401
+        blocked = await login(client, unique_email("spray"), address=spraying)
+        assert blocked.json()["type"].endswith("/rate-limited")
+        return retry_after(blocked)
+
+    async with serve(create_app(settings)) as client:
+        waits = []
+        for _ in range(3):  # each block right after the last one doubles it, up to the maximum
+            waits.append(await block(client))
+            await asyncio.sleep(waits[-1] + 0.1)
+        assert waits == [1, 2, 3]
+        await asyncio.sleep(1.1)  # a quiet window ends the streak
+        assert await block(client) == 1
+
+
 async def test_requesters_need_a_verified_email(
     client: httpx.AsyncClient, database_url: str
 ) -> None:

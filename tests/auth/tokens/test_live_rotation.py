@@ -1,8 +1,10 @@
-"""Issue 3, item 5 end to end: real auth and gateway processes on loopback, keys rotated live.
+"""Issue 3, item 5 end to end: real auth, gateway and registry processes on loopback, keys
+rotated live.
 
-The gateway verifies tokens with the same kit code as every service (ppid_kit.tokens,
-JWKS fetched from auth). Its upstream for /v1/webhooks is down, so a token it accepts
-gets 502/503 from the missing upstream, a token it refuses gets 401.
+The gateway and the registry verify tokens with the same kit code as every service
+(ppid_kit.tokens, JWKS fetched from auth). The gateway's upstream for /v1/webhooks is down,
+so a token it accepts gets 502/503 from the missing upstream, a token it refuses gets 401.
+The registry answers its DIK list to any valid token and 401 to a refused one.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -70,6 +72,21 @@ def live(database_url: str) -> Iterator[Live]:
 
 
 @pytest.fixture(scope="module")
+def registry(live: Live, migrated_database: Callable[..., str]) -> Iterator[Proc]:
+    """Another service, started before the rotation and never restarted."""
+    port = free_port()
+    env = {
+        "REGISTRY_DATABASE_URL": migrated_database("registry", suffix=f"_rotation_{os.getpid()}"),
+        "REGISTRY_CURSOR_SECRET": CURSOR_SECRET,
+        "REGISTRY_JWKS_URL": f"{live.auth.url}/.well-known/jwks.json",
+        "REGISTRY_UNIT_TREE_URL": f"{live.auth.url}/v1/units/tree",
+    }
+    cmd = uvicorn_cmd("registry_service.main:create_app", port)
+    with running(cmd, port=port, env=env, name="registry-tokens") as proc:
+        yield proc
+
+
+@pytest.fixture(scope="module")
 async def credentials(live: Live) -> tuple[str, str]:
     settings = settings_for(live.database_url)
     async with standalone_engine(settings) as engine, transaction(engine) as session:
@@ -111,6 +128,12 @@ async def _at_gateway(http: httpx.AsyncClient, live: Live, token: str | None) ->
     return response.status_code
 
 
+async def _at_registry(http: httpx.AsyncClient, registry: Proc, token: str) -> int:
+    response = await http.get(f"{registry.url}/v1/dik/entries", headers=bearer(token))
+    assert response.status_code in (200, 401), response.text
+    return response.status_code
+
+
 async def _at_auth(http: httpx.AsyncClient, live: Live, token: str) -> int:
     """Auth verifies its own tokens from its database keys (a client sees an empty list)."""
     return (await http.get(f"{live.auth.url}/v1/auth/clients", headers=bearer(token))).status_code
@@ -147,28 +170,33 @@ async def test_token_verifies_against_the_served_jwks(
     assert _kid(token) in await _published(http, live)
 
 
-async def _until_accepted(http: httpx.AsyncClient, live: Live, creds: tuple[str, str]) -> float:
-    """Fresh new-key tokens until the gateway takes one; seconds waited.
+async def _until_accepted(
+    http: httpx.AsyncClient,
+    live: Live,
+    creds: tuple[str, str],
+    probe: Callable[[str], Awaitable[int]],
+) -> float:
+    """Fresh new-key tokens until `probe` (a verifier's status for a token) takes one;
+    seconds waited.
 
     The kit's JWKSCache refetches for an unknown kid at most once per 30 s, so a
     verifier that fetched just before the rotation needs up to that long.
     """
     started = time.monotonic()
     while time.monotonic() - started < 45:
-        status = await _at_gateway(http, live, await _issue(http, live, creds))
-        if status != 401:
-            assert status in UPSTREAM_DOWN
+        if await probe(await _issue(http, live, creds)) != 401:
             return time.monotonic() - started
         await asyncio.sleep(1)
-    raise AssertionError("the gateway never accepted a token of the new key")
+    raise AssertionError("the verifier never accepted a token of the new key")
 
 
 async def test_rotation_without_restarts(
-    http: httpx.AsyncClient, live: Live, credentials: tuple[str, str]
+    http: httpx.AsyncClient, live: Live, registry: Proc, credentials: tuple[str, str]
 ) -> None:
     assert await _at_gateway(http, live, None) == 401  # the route needs a token
     old = await _issue(http, live, credentials)
     assert await _at_gateway(http, live, old) in UPSTREAM_DOWN  # the gateway fetched the JWKS
+    assert await _at_registry(http, registry, old) == 200  # and so did the registry
     new_kid = await _cli_rotate(live)
     assert new_kid != _kid(old)
     new = await _issue(http, live, credentials)
@@ -176,13 +204,26 @@ async def test_rotation_without_restarts(
     assert await _at_auth(http, live, new) == 200
     assert {_kid(old), new_kid} <= await _published(http, live)
     assert await _at_gateway(http, live, old) in UPSTREAM_DOWN  # retired, not yet expired
-    assert await _until_accepted(http, live, credentials) <= 35
+    assert await _at_registry(http, registry, old) == 200
+
+    async def at_gateway(token: str) -> int:
+        status = await _at_gateway(http, live, token)
+        assert status in UPSTREAM_DOWN | {401}
+        return status
+
+    async def at_registry(token: str) -> int:
+        return await _at_registry(http, registry, token)
+
+    assert await _until_accepted(http, live, credentials, at_gateway) <= 35
+    assert await _until_accepted(http, live, credentials, at_registry) <= 35
     # The rotated-out key's last token: valid until exp + leeway, then refused everywhere.
     await asyncio.sleep(max(0.0, _exp(old) + VERIFIER_LEEWAY + 1.5 - time.time()))
     assert await _at_gateway(http, live, old) == 401
+    assert await _at_registry(http, registry, old) == 401
     assert await _at_auth(http, live, old) == 401
     fresh = await _issue(http, live, credentials)
     assert await _at_gateway(http, live, fresh) in UPSTREAM_DOWN
+    assert await _at_registry(http, registry, fresh) == 200
     assert await _at_auth(http, live, fresh) == 200
     # Past retired_at + ttl + leeway the old key leaves the JWKS.
     for _ in range(20):

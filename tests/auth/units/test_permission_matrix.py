@@ -113,7 +113,9 @@ async def test_only_admins_over_the_unit_may_act(
 
     by_action = Counter(c.action.name for c in all_cases if c.expected is None)
     with capsys.disabled():
-        print(f"\npermission matrix: {dict(tally.counts)}")
+        refusals = tally.counts["refused 403"] + tally.counts["refused 404"]
+        print(f"\npermission matrix: {tally.counts['attempted']} attempted, {refusals} refused")
+        print(f"  by outcome: {dict(tally.counts)}")
         print(f"  successes by action: {dict(by_action)}")
     assert not tally.wrong, "\n".join(tally.wrong[:30])
     assert tally.counts["attempted"] == len(all_cases)

@@ -43,6 +43,8 @@ class AuthSettings(ServiceSettings, MailSettings):
     lockout_max_seconds: int = Field(default=3600, gt=0)
     address_failure_limit: int = Field(default=20, gt=0)
     address_failure_window_seconds: int = Field(default=900, gt=0)
+    # An address blocked again right after a block is blocked twice as long, up to this.
+    address_lockout_max_seconds: int = Field(default=4 * 3600, gt=0)
     mfa_required_roles: list[str] = Field(
         default_factory=lambda: ["admin", "ppid_utama", "atasan_ppid"]
     )

@@ -9,6 +9,8 @@ Several replicas share the counts: each change happens under the row's lock.
   does a quiet spell of `lockout_max_seconds` after the last lock (or failure).
 - Address: `address_failure_limit` failures within `address_failure_window_seconds`
   block the address until the window ends (password spraying across many accounts).
+  Blocked again within a window of the block's end, it is blocked for twice the window,
+  then four times, … up to `address_lockout_max_seconds`; a quiet window ends the streak.
   The address is stored as an HMAC too: no IP address is kept.
 """
 
@@ -147,12 +149,26 @@ def _account_failure(row: LoginFailure, settings: AuthSettings, now: datetime) -
 
 def _address_failure(row: LoginFailure, settings: AuthSettings, now: datetime) -> None:
     window = timedelta(seconds=settings.address_failure_window_seconds)
+    row.last_failure_at = now
+    if row.locked_until is not None and now < row.locked_until:
+        row.failures += 1  # tries while blocked change nothing but the count
+        return
     if now - row.first_failure_at >= window:
+        # A block that ended less than a window ago continues the streak; a quiet window ends it.
+        if row.locked_until is None or now - row.locked_until >= window:
+            row.strikes = 0
         row.failures, row.first_failure_at, row.locked_until = 0, now, None
     row.failures += 1
-    row.last_failure_at = now
-    if row.failures >= settings.address_failure_limit:
-        row.locked_until = row.first_failure_at + window
+    if row.failures >= settings.address_failure_limit and row.locked_until is None:
+        if row.strikes == 0:
+            row.locked_until = row.first_failure_at + window
+        else:
+            seconds = min(
+                settings.address_failure_window_seconds * 2 ** min(row.strikes, 32),
+                max(settings.address_lockout_max_seconds, settings.address_failure_window_seconds),
+            )
+            row.locked_until = now + timedelta(seconds=seconds)
+        row.strikes += 1
 
 
 async def record_address_failure(

@@ -76,6 +76,8 @@ class LoginFailure(SQLModel, table=True):
     first_failure_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
     last_failure_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
     locked_until: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # Addresses only: blocks in a row, each twice as long as the one before (back-off).
+    strikes: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class MfaRecoveryCode(CreatedAt, table=True):

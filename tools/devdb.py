@@ -103,6 +103,15 @@ def start_cluster(port: int) -> Server:
     if os.geteuid() == 0:
         pw = pwd.getpwnam("postgres")
         os.chown(sock, pw.pw_uid, pw.pw_gid)
+    status = subprocess.run(
+        _as_postgres([_pg_bin("pg_ctl"), "-D", str(data), "status"]),
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
+    if status.returncode == 0 and port_open("127.0.0.1", port):
+        # Left running by a run that was killed before it could stop it: use it (and stop
+        # it when done), since `pg_ctl start` would refuse a data folder in use.
+        return Server(url=f"postgresql://postgres@127.0.0.1:{port}", cluster=data)
     opts = f"-h 127.0.0.1 -p {port} -k {sock} -c fsync=off -c max_connections=300"
     subprocess.run(
         _as_postgres(

@@ -13,7 +13,7 @@ import psutil
 import pytest
 
 from tests.e2e.launcher import Stack, launched
-from tools import devdb
+from tools import devdb, run
 
 SERVICE_PATHS = {
     "auth": "/v1/units",
@@ -26,6 +26,11 @@ SERVICE_PATHS = {
 def stack() -> Iterator[Stack]:
     """A stack on a throwaway cluster: PPID_DATABASE_URL is not set."""
     with launched() as running:
+        # The gateway answers before the launcher has seen every service ready and said so.
+        deadline = time.monotonic() + 30
+        while "Terbuka is up" not in running.log():
+            assert time.monotonic() < deadline, running.log()
+            time.sleep(0.1)
         yield running
 
 
@@ -87,12 +92,17 @@ def test_each_service_exposes_health_and_metrics(stack: Stack, service: str) -> 
 def test_ctrl_c_stops_every_process_and_the_cluster(stack: Stack) -> None:
     children = stack.descendants()
     assert len([p for p in children if "uvicorn" in " ".join(p.cmdline())]) == 4
+    # PPID_DATABASE_URL unset: the launcher's own cluster serves on the port asked for.
+    assert devdb.port_open("127.0.0.1", stack.ports["pg"])
     os.killpg(stack.launcher.pid, signal.SIGINT)  # what a terminal does on Ctrl-C
     assert stack.launcher.wait(30) == 0
     assert gone(children), [p.pid for p in children if p.is_running()]
     assert not devdb.port_open("127.0.0.1", stack.ports["pg"])
     log = stack.log()
     assert "Terbuka is up" in log
+    # The gateway and docs URLs, on the ports asked for (every port here is overridden).
+    assert re.search(rf"gateway: +{re.escape(stack.url())}\n", log), log
+    assert re.search(rf"docs: +{re.escape(stack.url())}/docs\n", log), log
     assert "admin@kota-contoh.example" in log, "the demo logins are printed"
     assert "demo-admin-terbuka" in log
 
@@ -108,3 +118,15 @@ def test_sigterm_with_a_given_server_stops_everything(pg_server: devdb.Server) -
         assert stack.launcher.wait(60) == 0
         assert gone(children)
         assert time.monotonic() - started < 60
+
+
+def test_objects_go_under_var_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("REGISTRY_STORAGE_DIR", "REQUESTS_STORAGE_DIR", "REGISTRY_STORAGE_BACKEND"):
+        monkeypatch.delenv(name, raising=False)
+    urls = {name: f"postgresql+asyncpg://db/{name}" for name in SERVICE_PATHS}
+    env = run.app_environment(urls)
+    assert "REGISTRY_STORAGE_BACKEND" not in env  # the settings' default: local
+    for name in ("REGISTRY_STORAGE_DIR", "REQUESTS_STORAGE_DIR"):
+        assert env[name].startswith(str(devdb.VAR) + "/"), env[name]
+    monkeypatch.setenv("REGISTRY_STORAGE_DIR", "/srv/objects")
+    assert run.app_environment(urls)["REGISTRY_STORAGE_DIR"] == "/srv/objects"

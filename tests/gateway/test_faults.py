@@ -34,7 +34,19 @@ def test_slow_upstream_is_504(http: httpx.Client, gateways: Gateways) -> None:
     assert response.status_code == 504
     assert response.json()["type"] == "/problems/gateway-timeout"
     assert response.json()["title"] == "Gateway timeout"
+    assert int(response.headers["retry-after"]) >= 1
     assert 1.4 < elapsed < 3.5  # the 1.5 s read timeout, not the upstream's 4 s
+
+
+def test_export_routes_get_the_long_read_timeout(
+    http: httpx.Client, gateways: Gateways, upstreams: dict[str, Proc]
+) -> None:
+    sleeps = upstream_stats(http, upstreams["registry"]).get("sleeps", 0)
+    url = gateways.main.url + "/v1/dip/export.csv/sleep"
+    response, elapsed = _timed_get(http, url, params={"seconds": "2"})
+    assert response.status_code == 200, response.text  # 2 s > the 1.5 s of other routes
+    assert elapsed >= 2.0
+    assert upstream_stats(http, upstreams["registry"])["sleeps"] == sleeps + 1
 
 
 def test_breaker_opens_after_failures_and_closes_after_cooldown(

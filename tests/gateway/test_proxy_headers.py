@@ -21,6 +21,7 @@ from tests.support.procs import Proc
         ("/v1/dip/export.csv/echo", "registry"),
         ("/v1/dik/echo", "registry"),
         ("/v1/requests/echo", "requests"),
+        ("/v1/objections/echo", "requests"),
         ("/v1/calendar/echo", "requests"),
         ("/v1/statistics/echo", "requests"),
     ],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
+import httpx
 import pytest
 from gateway.breaker import CircuitBreaker
 from gateway.edge_auth import bearer
@@ -11,6 +12,8 @@ from gateway.headers import ProxyTrust, downstream_headers, forwarded_element, u
 from gateway.ratelimit import RateLimiter
 from gateway.routes import Access, rule_for
 from gateway.settings import GatewaySettings
+from gateway.upstream_errors import upstream_problem
+from ppid_kit.problems import BAD_GATEWAY, GATEWAY_TIMEOUT, SERVICE_UNAVAILABLE, ProblemKind
 from pydantic import ValidationError
 
 
@@ -106,6 +109,9 @@ def test_breaker_frees_an_abandoned_trial() -> None:
         ("/v1/dip/exports-of-something", "registry", False),
         ("/v1/dik/x", "registry", False),
         ("/v1/requests/1/extend", "requests", False),
+        ("/v1/objections/1/decide", "requests", False),
+        ("/v1/calendar/holidays", "requests", False),
+        ("/v1/statistics/requests", "requests", False),
         ("/v1/webhooks", "requests", False),
     ],
 )
@@ -204,3 +210,22 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_bearer_token_parsing(authorization: bytes | None, token: str | None) -> None:
     assert bearer(authorization) == token
+
+
+@pytest.mark.parametrize(
+    ("exc", "kind"),
+    [
+        (httpx.ConnectError("refused"), SERVICE_UNAVAILABLE),
+        (httpx.ReadError("reset"), SERVICE_UNAVAILABLE),
+        (httpx.ReadTimeout("slow"), GATEWAY_TIMEOUT),
+        (httpx.ConnectTimeout("slow"), GATEWAY_TIMEOUT),
+        (httpx.RemoteProtocolError("garbage"), BAD_GATEWAY),
+    ],
+)
+def test_upstream_failures_are_problems_with_retry_after(
+    exc: httpx.TransportError, kind: ProblemKind
+) -> None:
+    problem = upstream_problem(exc, retry_after=0.0)
+    assert problem.kind is kind
+    assert problem.headers["Retry-After"] == "1"  # a closed breaker: retry in a second
+    assert upstream_problem(exc, retry_after=7.2).headers["Retry-After"] == "8"

@@ -24,12 +24,12 @@ _OPEN = Text(
 
 
 def upstream_problem(exc: httpx.TransportError, retry_after: float) -> ProblemError:
-    """Refused or reset: 503 (with `Retry-After`); too slow: 504; anything else: 502."""
+    """Refused or reset: 503; too slow: 504; anything else: 502; each with `Retry-After`."""
     if isinstance(exc, httpx.TimeoutException):
-        return ProblemError(GATEWAY_TIMEOUT)
+        return ProblemError(GATEWAY_TIMEOUT, headers=_retry(retry_after))
     if isinstance(exc, httpx.NetworkError):
         return ProblemError(SERVICE_UNAVAILABLE, _REFUSED, headers=_retry(retry_after))
-    return ProblemError(BAD_GATEWAY)
+    return ProblemError(BAD_GATEWAY, headers=_retry(retry_after))
 
 
 def breaker_open(retry_after: float) -> ProblemError:

@@ -8,7 +8,7 @@ UV := $(BOOT)/bin/uv
 RUN := $(UV) run --frozen
 PY_PACKAGES := -p ppid_kit -p auth_service -p registry_service -p requests_service -p gateway
 
-.PHONY: help install run test lint k8s fmt openapi bench
+.PHONY: help install run test lint k8s fmt openapi dockerfiles bench
 
 help: ## Show the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,3 +45,6 @@ bench: install ## Measure against references on a generated province (bench/resu
 
 openapi: install ## Regenerate the committed specs in openapi/
 	$(RUN) python -m tools.openapi
+
+dockerfiles: install ## Regenerate each app's Dockerfile from deploy/docker/Dockerfile
+	$(RUN) python -m tools.dockerfiles

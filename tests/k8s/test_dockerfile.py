@@ -1,8 +1,10 @@
-"""The image recipe keeps its promises without a Docker engine to build it: a non-root user,
-a healthcheck, no build tools in the final stage, migrations in the image, and every
+"""The image recipes keep their promises without a Docker engine to build them: a non-root
+user, a healthcheck, no build tools in the final stage, migrations in the image, and every
 workspace member's pyproject.toml copied before `uv sync --frozen` (uv needs them all).
 
-Parsed with BuildKit's own parser (the `dockerfile` package), so a syntax error fails too."""
+Checked for the shared recipe and for each app's own Dockerfile generated from it (which
+must be current). Parsed with BuildKit's own parser (the `dockerfile` package), so a syntax
+error fails too."""
 
 from __future__ import annotations
 
@@ -14,19 +16,29 @@ from typing import Any
 import dockerfile
 import pytest
 
+from tools.dockerfiles import IMAGES, RECIPE, render, stale
+
 ROOT = Path(__file__).resolve().parents[2]
-DOCKERFILE = ROOT / "deploy" / "docker" / "Dockerfile"
+DOCKERFILES = [RECIPE, *(image.path for image in IMAGES)]
 BUILD_TOOLS = re.compile(r"\b(uv|pip|gcc|g\+\+|cc|make|build-essential|apt-get|apk)\b")
 
 Stage = list[Any]  # dockerfile.Command: cmd, flags, value
 
 
+@pytest.fixture(
+    scope="module", params=DOCKERFILES, ids=[p.relative_to(ROOT).as_posix() for p in DOCKERFILES]
+)
+def recipe(request: pytest.FixtureRequest) -> Path:
+    path: Path = request.param
+    return path
+
+
 @pytest.fixture(scope="module")
-def stages() -> dict[str, Stage]:
+def stages(recipe: Path) -> dict[str, Stage]:
     """Each stage's instructions by its `AS` name, in order."""
     by_name: dict[str, Stage] = {}
     current: Stage = []
-    for command in dockerfile.parse_file(str(DOCKERFILE)):
+    for command in dockerfile.parse_file(str(recipe)):
         if command.cmd == "FROM":
             current = []
             by_name[command.value[-1]] = current
@@ -65,8 +77,8 @@ def test_final_stage_has_no_build_tools(stages: dict[str, Stage]) -> None:
             assert command.flags == ("--from=build",), command.original
 
 
-def test_migrations_and_the_app_run_from_the_image(stages: dict[str, Stage]) -> None:
-    assert "python -m alembic -c /app/alembic.ini upgrade head" in DOCKERFILE.read_text()
+def test_migrations_and_the_app_run_from_the_image(recipe: Path, stages: dict[str, Stage]) -> None:
+    assert "python -m alembic -c /app/alembic.ini upgrade head" in recipe.read_text()
     assert ("/out/", "/app/") in values(stages["final"], "COPY")
     collected = " ".join(" ".join(v) for v in values(stages["build"], "RUN"))
     assert "alembic.ini" in collected
@@ -88,9 +100,39 @@ def test_every_workspace_member_is_copied_before_the_frozen_sync(
         assert f"{member}/pyproject.toml" in copied_before, member
 
 
-def test_no_per_app_dockerfile_drifts_from_the_shared_one() -> None:
-    assert sorted(ROOT.glob("services/*/Dockerfile")) == []
-    assert not (ROOT / "gateway" / "Dockerfile").exists()
+def test_every_app_has_a_current_dockerfile_of_its_own() -> None:
+    """`make dockerfiles` writes them from the shared recipe; none may drift from it."""
+    assert {image.path for image in IMAGES} == {
+        *ROOT.glob("services/*/Dockerfile"),
+        ROOT / "gateway" / "Dockerfile",
+    } - {ROOT / "services" / "kit" / "Dockerfile"}
+    assert stale(RECIPE.read_text()) == []
+
+
+@pytest.mark.parametrize("image", IMAGES, ids=[image.app.name for image in IMAGES])
+def test_an_apps_dockerfile_names_that_app(image: object) -> None:
+    from tools.dockerfiles import AppImage
+
+    assert isinstance(image, AppImage)
+    args = {
+        c.value[0].split("=", 1)[0]: c.value[0].split("=", 1)[1]
+        for c in dockerfile.parse_file(str(image.path))
+        if c.cmd == "ARG" and "=" in c.value[0]
+    }
+    assert args["APP_DIR"] == image.app.folder.relative_to(ROOT).as_posix()
+    assert (ROOT / args["APP_DIR"] / "pyproject.toml").exists()
+    package = ROOT / args["APP_DIR"] / "src" / args["APP_MODULE"] / "main.py"
+    assert package.exists(), package
+    project = tomllib.loads((ROOT / args["APP_DIR"] / "pyproject.toml").read_text())
+    assert project["project"]["name"] == args["APP_DIST"]
+
+
+def test_a_stale_app_dockerfile_is_reported(tmp_path: Path) -> None:
+    """The drift check compares with what the recipe renders now."""
+    image = IMAGES[0]
+    changed = RECIPE.read_text().replace("--retries=3", "--retries=4")
+    assert render(image, changed) != image.path.read_text()
+    assert image.path in stale(changed)
 
 
 def test_build_context_leaves_out_local_state() -> None:

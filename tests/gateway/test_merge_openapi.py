@@ -140,3 +140,38 @@ def test_inputs_are_not_modified() -> None:
     before = repr(spec), repr(other)
     merge_openapi({"auth": other, "registry": spec})
     assert (repr(spec), repr(other)) == before
+
+
+def test_what_the_edge_answers_itself_is_documented_on_every_operation() -> None:
+    """Rate limit, upstream down/failing/slow everywhere; the body limit where a body goes;
+    the edge's token check on non-public routes (found missing by the API fuzzer)."""
+    post = {
+        "operationId": "submit",
+        "requestBody": {"content": {"application/json": {"schema": {}}}},
+        "responses": {"201": {"description": "made"}},
+    }
+    merged = merge_openapi(
+        {
+            "registry": _spec({"/v1/dip/entries": {**_get("list", {}), "post": post}}),
+            "requests": _spec({"/v1/webhooks/subscriptions": _get("subs", {})}),
+        }
+    )
+    paths = merged["paths"]
+    public_get = paths["/v1/dip/entries"]["get"]["responses"]
+    body_post = paths["/v1/dip/entries"]["post"]["responses"]
+    bearer_get = paths["/v1/webhooks/subscriptions"]["get"]["responses"]
+    for responses in (public_get, body_post, bearer_get):
+        for status in ("429", "502", "503", "504"):
+            assert responses[status]["$ref"].startswith("#/components/responses/"), status
+    assert "413" not in public_get
+    assert "401" not in public_get
+    assert body_post["413"] == _ref("PayloadTooLarge", "responses")
+    assert body_post["401"] == _ref("Unauthorized", "responses")  # public-read: writes need one
+    assert bearer_get["401"] == _ref("Unauthorized", "responses")
+    shared = merged["components"]["responses"]
+    assert shared["ServiceUnavailable"]["content"]["application/problem+json"]["schema"] == {
+        "$ref": PROBLEM_REF
+    }
+    assert "Retry-After" in shared["ServiceUnavailable"]["headers"]
+    assert {"Retry-After", "RateLimit", "RateLimit-Policy"} <= set(shared["RateLimited"]["headers"])
+    assert paths["/v1/dip/entries"]["get"]["responses"]["200"]  # the service's own kept

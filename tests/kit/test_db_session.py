@@ -50,6 +50,13 @@ async def crash_note(marker: str, session: SessionDep) -> None:
     raise RuntimeError("crash after write")
 
 
+@router.post("/{marker}/noted")
+async def create_note_with_text(marker: str, note: str, session: SessionDep) -> None:
+    """Writes the marker, then the client's text: a NUL in it fails the second write."""
+    await (await session.connection()).execute(INSERT, {"marker": marker})
+    await (await session.connection()).execute(INSERT, {"marker": f"{marker}:{note}"})
+
+
 @pytest.fixture(scope="module")
 async def observer(kit_db_url: str) -> AsyncIterator[asyncpg.Connection]:
     """A separate connection that sees only committed rows."""
@@ -117,4 +124,29 @@ async def test_error_rolls_back(
     marker = uuid.uuid4().hex
     response, _ = await _post(settings, observer, f"/v1/notes/{marker}/{suffix}")
     assert response.status_code == status
+    assert await observer.fetchval("SELECT count(*) FROM kit_notes WHERE marker=$1", marker) == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [(None, "Teks tidak valid"), ("en", "Invalid text")]
+)
+async def test_text_postgresql_cannot_store_is_a_client_error(
+    settings: ServiceSettings, observer: asyncpg.Connection, language: str | None, title: str
+) -> None:
+    """A NUL in a field (found by the API fuzzer) is refused with 422, not a 500, and the
+    request's earlier write is rolled back with it."""
+    marker = uuid.uuid4().hex
+    app = build_app(settings, [router])
+    headers = {"Accept-Language": language} if language else {}
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://kit.test") as client,
+    ):
+        response = await client.post(
+            f"/v1/notes/{marker}/noted", params={"note": "a\x00b"}, headers=headers
+        )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["type"] == "/problems/invalid-text"
+    assert response.json()["title"] == title
     assert await observer.fetchval("SELECT count(*) FROM kit_notes WHERE marker=$1", marker) == 0

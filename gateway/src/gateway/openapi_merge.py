@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ppid_kit.openapi import PROBLEMS_EXTENSION, with_problem_schema
-from ppid_kit.problems import KINDS, PROBLEM_MEDIA_TYPE, PROBLEM_REF
+from ppid_kit.problems import KINDS, PROBLEM_MEDIA_TYPE, PROBLEM_REF, kind_for_status
 
-from gateway.routes import ROUTES, RouteRule, rule_for
+from gateway.routes import READ_METHODS, ROUTES, Access, RouteRule, rule_for
 
 JSON = dict[str, Any]
 REF_PREFIX = "#/components/"
@@ -75,6 +75,74 @@ PROBLEMS_PATH: JSON = {
 }
 
 
+_RETRY_AFTER: JSON = {
+    "description": "Seconds to wait before trying again.",
+    "schema": {"type": "integer", "minimum": 0},
+}
+# What the edge itself may answer on any routed operation: the rate limit, and an upstream
+# that is down, failing (circuit open) or too slow. Shared as components, named per status.
+EDGE_RESPONSES: dict[int, tuple[str, JSON]] = {
+    429: (
+        "RateLimited",
+        {
+            "Retry-After": _RETRY_AFTER,
+            "RateLimit": {
+                "description": "The client's remaining quota (IETF draft).",
+                "schema": {"type": "string"},
+            },
+            "RateLimit-Policy": {
+                "description": "The quota's policy.",
+                "schema": {"type": "string"},
+            },
+        },
+    ),
+    502: ("BadGateway", {"Retry-After": _RETRY_AFTER}),
+    503: ("ServiceUnavailable", {"Retry-After": _RETRY_AFTER}),
+    504: ("GatewayTimeout", {"Retry-After": _RETRY_AFTER}),
+}
+# Only on operations with a body (the edge's size limit) or behind the edge's token check.
+BODY_LIMIT = (413, "PayloadTooLarge")
+EDGE_TOKEN = (401, "Unauthorized")
+
+
+def _edge_response(status: int, headers: Mapping[str, Any]) -> JSON:
+    response: JSON = {
+        "description": kind_for_status(status).title.en,
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_REF}}},
+    }
+    if headers:
+        response["headers"] = copy.deepcopy(dict(headers))
+    return response
+
+
+def _edge_components() -> JSON:
+    responses = {
+        name: _edge_response(status, headers) for status, (name, headers) in EDGE_RESPONSES.items()
+    }
+    for status, name in (BODY_LIMIT, EDGE_TOKEN):
+        responses[name] = _edge_response(status, {})
+    return responses
+
+
+def _document_edge(item: JSON, rule: RouteRule) -> None:
+    """Add what the gateway answers by itself to each operation of a routed path."""
+    for method in METHODS:
+        operation = item.get(method)
+        if not isinstance(operation, dict):
+            continue
+        responses: JSON = operation.setdefault("responses", {})
+        edge = [(status, name) for status, (name, _) in EDGE_RESPONSES.items()]
+        if "requestBody" in operation:
+            edge.append(BODY_LIMIT)
+        needs_token = rule.access is Access.BEARER or (
+            rule.access is Access.PUBLIC_READ and method.upper() not in READ_METHODS
+        )
+        if needs_token:
+            edge.append(EDGE_TOKEN)
+        for status, name in sorted(edge):
+            responses.setdefault(str(status), {"$ref": f"{REF_PREFIX}responses/{name}"})
+
+
 def merge_openapi(
     specs: Mapping[str, Mapping[str, Any]],
     routes: Sequence[RouteRule] = ROUTES,
@@ -120,7 +188,12 @@ def merge_problem_kinds(specs: Iterable[Mapping[str, Any]]) -> list[JSON]:
 
 def _gateway_components() -> JSON:
     """The gateway's own schemas; the kit's `Problem` comes first, so services share it."""
-    own = {"components": {"schemas": {"ProblemKindDescription": PROBLEM_KIND_SCHEMA}}}
+    own = {
+        "components": {
+            "schemas": {"ProblemKindDescription": PROBLEM_KIND_SCHEMA},
+            "responses": _edge_components(),
+        }
+    }
     components: JSON = with_problem_schema(copy.deepcopy(own))["components"]
     return components
 
@@ -142,6 +215,9 @@ def _add_upstream(
     for path, item in paths.items():
         merged["paths"][path] = _rewrite(copy.deepcopy(item), renames)
         _dedupe_operation_ids(merged["paths"][path], upstream, seen_operations)
+        rule = rule_for(path, routes)
+        assert rule is not None  # `paths` keeps only routed ones
+        _document_edge(merged["paths"][path], rule)
     for section, entries in components.items():
         target = merged["components"].setdefault(section, {})
         for name, value in entries.items():

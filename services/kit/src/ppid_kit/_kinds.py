@@ -162,6 +162,14 @@ VALIDATION = register_kind(
     detail_id="Beberapa isian tidak valid.",
     detail_en="Some fields are invalid.",
 )
+UNSTORABLE_TEXT = register_kind(
+    "invalid-text",
+    422,
+    "Teks tidak valid",
+    "Invalid text",
+    detail_id="Isian memuat karakter yang tidak dapat disimpan (misalnya karakter NUL).",
+    detail_en="A field holds a character that cannot be stored (such as NUL).",
+)
 IDEMPOTENCY_MISMATCH = register_kind(
     "idempotency-key-reused",
     422,

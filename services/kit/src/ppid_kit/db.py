@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, TypeVar
 
 import asyncpg
@@ -40,17 +40,30 @@ def connectivity_error_types() -> tuple[type[Exception], ...]:
     )
 
 
-def is_connectivity_error(exc: BaseException) -> bool:
-    """True when `exc` (or what it wraps) says the database is unreachable or overloaded."""
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and what it wraps: SQLAlchemy's `orig`, else the `__cause__`."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if _is_unavailable(current):
-            return True
+        yield current
         orig = getattr(current, "orig", None)
         current = orig if isinstance(orig, BaseException) else current.__cause__
-    return False
+
+
+def is_connectivity_error(exc: BaseException) -> bool:
+    """True when `exc` (or what it wraps) says the database is unreachable or overloaded."""
+    return any(_is_unavailable(link) for link in _chain(exc))
+
+
+# SQLSTATE 22021 (character_not_in_repertoire: a NUL in text) and 22P05 (untranslatable
+# character): the client sent text PostgreSQL cannot store, a client error, not a bug.
+_UNSTORABLE_TEXT = frozenset({"22021", "22P05"})
+
+
+def is_unstorable_text(exc: BaseException) -> bool:
+    """True when the database refused a value of the request's text (e.g. a NUL byte)."""
+    return any(getattr(link, "sqlstate", None) in _UNSTORABLE_TEXT for link in _chain(exc))
 
 
 def _is_unavailable(exc: BaseException) -> bool:

@@ -6,11 +6,12 @@ Checked enum columns, server-set timestamps, and the base of public (response) m
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, time
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
+from pydantic import AfterValidator, WithJsonSchema
 from sqlmodel import Field, SQLModel
 
 
@@ -29,6 +30,28 @@ def enum_type(enum: type[StrEnum]) -> sa.Enum:
 def values_in(column: str, values: Iterable[str]) -> str:
     """`kind IN ('a', 'b')`, the text of a CHECK: from an enum, or a migration's frozen tuple."""
     return f"{column} IN ({', '.join(repr(str(value)) for value in values)})"
+
+
+def _without_offset(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("a local time carries no UTC offset")
+    return value
+
+
+# A wall-clock time in the root's own zone ("08:00" or "16:00:00"). JSON Schema's `time`
+# format (RFC 3339 full-time) demands an offset, which a local time has not, so the spec
+# gives the shape as a pattern instead.
+LocalTime = Annotated[
+    time,
+    AfterValidator(_without_offset),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+            "examples": ["08:00:00"],
+        }
+    ),
+]
 
 
 def _timestamp(**column_kwargs: Any) -> Any:

@@ -1,4 +1,6 @@
-"""Put the `Problem` schema in the app's OpenAPI and use it for every 422."""
+"""Put the `Problem` schema in the app's OpenAPI, use it for every 422, and document the
+problems every operation of a kind can answer (400 for a body that does not parse, 401 for
+a bad token) so that each response a client can meet is in the spec."""
 
 from __future__ import annotations
 
@@ -7,12 +9,20 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from ppid_kit.problems import KINDS, PROBLEM_MEDIA_TYPE, PROBLEM_REF, VALIDATION, Problem
+from ppid_kit.problems import (
+    KINDS,
+    PROBLEM_MEDIA_TYPE,
+    PROBLEM_REF,
+    VALIDATION,
+    Problem,
+    problem_responses,
+)
 
 # The service's problem kinds travel in its spec, so the gateway documents them all.
 PROBLEMS_EXTENSION = "x-terbuka-problems"
 
 _FASTAPI_422 = ("HTTPValidationError", "ValidationError")
+_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
 def _problem_schemas() -> dict[str, Any]:
@@ -32,9 +42,33 @@ def _replace_validation_responses(schema: dict[str, Any]) -> None:
                 }
 
 
+def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        operation
+        for item in schema.get("paths", {}).values()
+        for method, operation in item.items()
+        if method in _METHODS and isinstance(operation, dict)
+    ]
+
+
+def _document_common_problems(schema: dict[str, Any]) -> None:
+    """A body that is not even JSON (or not UTF-8) is refused with 400 before validation;
+    an operation that reads a token answers 401 to a bad one, also where it is optional."""
+    for operation in _operations(schema):
+        responses = operation.setdefault("responses", {})
+        wanted = []
+        if "requestBody" in operation:
+            wanted.append(400)
+        if operation.get("security"):
+            wanted.append(401)
+        for status, response in problem_responses(*wanted).items():
+            responses.setdefault(str(status), response)
+
+
 def with_problem_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """Patch a generated OpenAPI document in place (also usable by the gateway)."""
     _replace_validation_responses(schema)
+    _document_common_problems(schema)
     schemas = schema.setdefault("components", {}).setdefault("schemas", {})
     schemas.update(_problem_schemas())
     for name in _FASTAPI_422:

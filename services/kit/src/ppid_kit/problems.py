@@ -31,6 +31,7 @@ from ppid_kit._kinds import (
     RATE_LIMITED,
     SERVICE_UNAVAILABLE,
     UNAUTHORIZED,
+    UNSTORABLE_TEXT,
     UNSUPPORTED_MEDIA_TYPE,
     VALIDATION,
     FieldError,
@@ -41,7 +42,7 @@ from ppid_kit._kinds import (
     register_kind,
 )
 from ppid_kit._validation import translate_validation_errors
-from ppid_kit.db import connectivity_error_types, is_connectivity_error
+from ppid_kit.db import connectivity_error_types, is_connectivity_error, is_unstorable_text
 from ppid_kit.logging import get_request_id
 
 __all__ = [
@@ -286,6 +287,9 @@ async def _on_unhandled(request: Request, exc: Exception) -> JSONResponse:
     # e.g. urllib3's MaxRetryError over ConnectionRefusedError) is unavailability, not a bug.
     if is_connectivity_error(exc):
         return await _on_unavailable(request, exc)
+    # The transaction of the request is rolled back with the error: nothing was stored.
+    if is_unstorable_text(exc):
+        return respond(request, UNSTORABLE_TEXT)
     _log.error("unhandled error", exc_info=exc)
     return respond(request, INTERNAL)
 

@@ -116,6 +116,7 @@ async def logout(session: SessionDep, body: LogoutRequest) -> Response:
 
 @router.post(
     "/v1/auth/revoke",
+    response_class=Response,  # RFC 7009 2.2: an empty 200, no JSON body
     summary="Revoke a token (RFC 7009)",
     description=(
         "A refresh token's login is revoked; access tokens are short-lived and simply expire. "

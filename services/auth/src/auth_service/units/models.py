@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import datetime, time
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from ppid_kit.cursor import Page
-from ppid_kit.models import PublicModel, Timestamps, enum_type, values_in
+from ppid_kit.models import LocalTime, PublicModel, Timestamps, enum_type, values_in
 from pydantic import JsonValue, model_validator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
@@ -62,8 +62,8 @@ class ServicePeriod(SQLModel):
     """One opening period of the PPID desk (a day may have two, around a break)."""
 
     day: Weekday
-    opens: time = Field(description="Local time of the root's zone.")
-    closes: time
+    opens: LocalTime = Field(description="Local time of the root's zone.")
+    closes: LocalTime
 
     @model_validator(mode="after")
     def _opens_before_closes(self) -> ServicePeriod:

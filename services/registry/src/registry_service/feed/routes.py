@@ -52,11 +52,22 @@ _DOWNLOAD: dict[str, Any] = {
 }
 
 
-def _export_responses(media_type: str, description: str, *, download: bool) -> dict[int | str, Any]:
+_TEXT_BODY: dict[str, Any] = {"type": "string"}
+# JSON-LD is JSON: a client (and a schema check) parses it into one object.
+_JSONLD_BODY: dict[str, Any] = {
+    "type": "object",
+    "required": ["@context", "@id", "@type"],
+    "properties": {"@type": {"const": "dcat:Catalog"}, "dcat:dataset": {"type": "array"}},
+}
+
+
+def _export_responses(
+    media_type: str, description: str, *, download: bool, body: dict[str, Any] = _TEXT_BODY
+) -> dict[int | str, Any]:
     return {
         200: {
             "description": description,
-            "content": {media_type.split(";")[0]: {"schema": {"type": "string"}}},
+            "content": {media_type.split(";")[0]: {"schema": body}},
             "headers": _DOWNLOAD if download else _VALIDATORS,
         },
         304: {"description": "Not modified: the `If-None-Match` ETag still matches."},
@@ -159,7 +170,9 @@ async def export_dip_jsonl(
         "Indonesia read. Streamed."
     ),
     response_class=Response,
-    responses=_export_responses(formats.JSONLD_MEDIA_TYPE, "The DCAT catalog.", download=False),
+    responses=_export_responses(
+        formats.JSONLD_MEDIA_TYPE, "The DCAT catalog.", download=False, body=_JSONLD_BODY
+    ),
 )
 async def dip_catalog(request: Request, session: SessionDep, root: RootQuery = None) -> Response:
     base_url = public_base_url(request)

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from ppid_kit.models import PublicModel
+from ppid_kit.models import LocalTime, PublicModel
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
 from requests_service.calendar.models import CalendarDayKind, CalendarDayPublic
@@ -38,8 +38,8 @@ class CalendarPolicyUpdate(BaseModel):
     count_cuti_bersama_as_holiday: bool = Field(
         description="Whether cuti bersama stops the clock (DOMAIN.md 14.1: unsettled, a policy)."
     )
-    service_start: dt.time = Field(description="Opening time, local (no offset).")
-    service_end: dt.time = Field(
+    service_start: LocalTime = Field(description="Opening time, local (no offset).")
+    service_end: LocalTime = Field(
         description="End of service hours: a request received at or after it counts as "
         "received on the next working day (DOMAIN.md 14.2)."
     )
@@ -65,8 +65,8 @@ class CalendarPolicyPublic(PublicModel):
     time_zone: str
     weekend_days: list[int]
     count_cuti_bersama_as_holiday: bool
-    service_start: dt.time
-    service_end: dt.time
+    service_start: LocalTime
+    service_end: LocalTime
     version: int = Field(description="Bumped by every change of the policy or of the days.")
     updated_at: dt.datetime | None
 

@@ -13,6 +13,7 @@ import datetime as dt
 import uuid
 from enum import StrEnum
 
+from ppid_kit.models import LocalTime
 from pydantic import BaseModel, Field
 
 from requests_service.statistics.schemas import (
@@ -81,8 +82,8 @@ class PolicyFacts(BaseModel):
 
 class OperationFacts(BaseModel):
     time_zone: str
-    service_start: dt.time
-    service_end: dt.time
+    service_start: LocalTime
+    service_end: LocalTime
     weekend_days: list[int] = Field(description="ISO weekdays closed (6 Saturday, 7 Sunday).")
     cuti_bersama_closed: bool
     working_days_in_year: int = Field(description="On the root's calendar (DOMAIN.md 14).")

@@ -204,3 +204,28 @@ async def clear_account(session: AsyncSession, keys: LoginKeys) -> None:
             col(LoginFailure.key) == keys.account,
         )
     )
+
+
+def stale_after(settings: AuthSettings) -> timedelta:
+    """How long after its last failure and its lock's end a row no longer counts: twice the
+    longest look-back of any rule (a quiet spell of that long resets both kinds of row)."""
+    longest = max(
+        settings.lockout_max_seconds,
+        settings.address_lockout_max_seconds,
+        settings.address_failure_window_seconds,
+    )
+    return timedelta(seconds=2 * longest)
+
+
+async def purge_stale(session: AsyncSession, settings: AuthSettings) -> int:
+    """Delete the failure rows that no longer count; returns how many went."""
+    cutoff = await database_now(session) - stale_after(settings)
+    result = await session.execute(
+        sa.delete(LoginFailure).where(
+            col(LoginFailure.last_failure_at) < cutoff,
+            sa.or_(
+                col(LoginFailure.locked_until).is_(None), col(LoginFailure.locked_until) < cutoff
+            ),
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

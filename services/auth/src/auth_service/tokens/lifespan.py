@@ -1,7 +1,7 @@
 """The tokens package's lifespan hook: config, first key, own verifier, upkeep.
 
 Upkeep, every AUTH_KEY_ROTATION_CHECK_SECONDS on each replica: rotate the signing key
-by age, drop long-expired refresh tokens.
+by age, drop long-expired refresh tokens and the login-failure rows that no longer count.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from ppid_kit.tokens import TokenVerifier
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from auth_service.accounts import lockout
 from auth_service.settings import AuthSettings
 from auth_service.tokens import repository
 from auth_service.tokens.config import TokenConfig, bind_config
@@ -40,16 +41,21 @@ async def _in_transaction(
         _log.warning("signing key maintenance failed: %s", type(exc).__name__)
 
 
-async def _maintain(session: AsyncSession) -> None:
-    await rotate_if_due(session)
-    # A replayed token a week past expiry still says "reuse"; older rows only take space.
-    await repository.purge_expired(session, grace=timedelta(days=7))
+def _maintenance(settings: AuthSettings) -> Callable[[AsyncSession], Awaitable[None]]:
+    async def maintain(session: AsyncSession) -> None:
+        await rotate_if_due(session)
+        # A replayed token a week past expiry still says "reuse"; older rows only take space.
+        await repository.purge_expired(session, grace=timedelta(days=7))
+        await lockout.purge_stale(session, settings)
+
+    return maintain
 
 
-async def _maintain_periodically(engine: AsyncEngine, every: float) -> None:
+async def _maintain_periodically(engine: AsyncEngine, settings: AuthSettings) -> None:
+    maintain = _maintenance(settings)
     while True:
-        await asyncio.sleep(every)
-        await _in_transaction(engine, _maintain)
+        await asyncio.sleep(settings.key_rotation_check_seconds)
+        await _in_transaction(engine, maintain)
 
 
 @asynccontextmanager
@@ -65,6 +71,5 @@ async def tokens_lifespan(app: FastAPI) -> AsyncIterator[None]:
         audience=config.audience,
         algorithms=config.algorithms,
     )
-    every = settings.key_rotation_check_seconds
-    async with in_background(_maintain_periodically(engine, every), name="signing-key-upkeep"):
+    async with in_background(_maintain_periodically(engine, settings), name="auth-upkeep"):
         yield

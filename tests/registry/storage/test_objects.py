@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from ppid_kit.storage import (
     ObjectNotFoundError,
     ObjectStore,
     S3Store,
+    StorageUnavailableError,
     generate_key,
 )
 from ppid_kit.storage.factory import make_store
@@ -150,3 +153,47 @@ async def test_presigned_url(store: ObjectStore) -> None:
         # The signature covers the header (moto does not check signatures; MinIO does).
         assert "response-content-disposition=" in url
         assert "X-Amz-Signature=" in url
+
+
+class _Slammer:
+    """A TCP listener that accepts each connection and closes it at once, counting them."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.accepted = 0
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.mark.parametrize("retries", [0, 2])
+async def test_a_failing_store_is_retried_as_configured_then_reported(retries: int) -> None:
+    """minio's own client would retry 5 times with back-off (about 6 s) before an upload
+    could answer 503; ours retries `S3_RETRIES` times."""
+    slammer = _Slammer()
+    try:
+        settings = RegistrySettings(
+            storage_backend="s3",
+            s3_endpoint=f"http://127.0.0.1:{slammer.port}",
+            s3_access_key="k",
+            s3_secret_key="s",
+            s3_retries=retries,
+        )
+        store = make_store(settings)
+        with pytest.raises(StorageUnavailableError):  # the routes' 503
+            await store.exists("dip/2026/x")
+        assert slammer.accepted == retries + 1
+    finally:
+        slammer.close()

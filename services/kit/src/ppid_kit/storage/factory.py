@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlsplit
 
+import certifi
+import urllib3
 from minio import Minio
+from urllib3.util import Retry, Timeout
 
 from ppid_kit.storage.base import ObjectStore
 from ppid_kit.storage.local import LocalStore
@@ -24,6 +28,25 @@ def minio_client(settings: StorageSettings) -> Minio:
         secret_key=settings.s3_secret_key.get_secret_value() or None,
         secure=secure,
         region=settings.s3_region or None,
+        http_client=http_pool(settings),
+    )
+
+
+def http_pool(settings: StorageSettings) -> urllib3.PoolManager:
+    """minio's own pool, with our timeouts and retries (its defaults: a 5-minute connect
+    timeout and 5 retries, about 6 s of back-off before an outage is reported)."""
+    return urllib3.PoolManager(
+        timeout=Timeout(
+            connect=settings.s3_connect_timeout_seconds, read=settings.s3_read_timeout_seconds
+        ),
+        maxsize=10,
+        cert_reqs="CERT_REQUIRED",
+        ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),
+        retries=Retry(
+            total=settings.s3_retries,
+            backoff_factor=0.2,
+            status_forcelist=[500, 502, 503, 504],
+        ),
     )
 
 

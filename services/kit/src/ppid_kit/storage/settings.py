@@ -28,6 +28,12 @@ class StorageSettings(BaseSettings):
     s3_secure: bool = True
     # Set it: without a region minio asks the server before presigning.
     s3_region: str = "us-east-1"
+    # A store that does not answer fails a request after the connect timeout (minio's own
+    # default is 5 minutes) plus `s3_retries` retries with a short back-off, so an outage
+    # gives a prompt 503. The read timeout bounds a stalled transfer, not a long one.
+    s3_connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    s3_read_timeout_seconds: float = Field(default=60.0, gt=0)
+    s3_retries: int = Field(default=2, ge=0, le=10)
     # Lifetime of the presigned GET URLs that S3 downloads redirect to.
     presigned_url_seconds: int = Field(default=300, ge=1, le=7 * 24 * 3600)
     # The sweeper (`ppid_kit.storage.sweep`) runs every interval (0: only by hand) and

@@ -143,8 +143,8 @@ def test_inputs_are_not_modified() -> None:
 
 
 def test_what_the_edge_answers_itself_is_documented_on_every_operation() -> None:
-    """Rate limit, upstream down/failing/slow everywhere; the body limit where a body goes;
-    the edge's token check on non-public routes (found missing by the API fuzzer)."""
+    """Rate limit, upstream down/failing/slow and the edge's token check everywhere; the body
+    limit where a body goes (found missing by the API fuzzer)."""
     post = {
         "operationId": "submit",
         "requestBody": {"content": {"application/json": {"schema": {}}}},
@@ -164,9 +164,10 @@ def test_what_the_edge_answers_itself_is_documented_on_every_operation() -> None
         for status in ("429", "502", "503", "504"):
             assert responses[status]["$ref"].startswith("#/components/responses/"), status
     assert "413" not in public_get
-    assert "401" not in public_get
+    # The edge refuses a bad token even on a public route (RFC 6750 3.1).
+    assert public_get["401"] == _ref("Unauthorized", "responses")
     assert body_post["413"] == _ref("PayloadTooLarge", "responses")
-    assert body_post["401"] == _ref("Unauthorized", "responses")  # public-read: writes need one
+    assert body_post["401"] == _ref("Unauthorized", "responses")
     assert bearer_get["401"] == _ref("Unauthorized", "responses")
     shared = merged["components"]["responses"]
     assert shared["ServiceUnavailable"]["content"]["application/problem+json"]["schema"] == {

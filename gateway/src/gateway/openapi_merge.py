@@ -13,7 +13,7 @@ from typing import Any
 from ppid_kit.openapi import PROBLEMS_EXTENSION, with_problem_schema
 from ppid_kit.problems import KINDS, PROBLEM_MEDIA_TYPE, PROBLEM_REF, kind_for_status
 
-from gateway.routes import READ_METHODS, ROUTES, Access, RouteRule, rule_for
+from gateway.routes import ROUTES, RouteRule, rule_for
 
 JSON = dict[str, Any]
 REF_PREFIX = "#/components/"
@@ -100,7 +100,7 @@ EDGE_RESPONSES: dict[int, tuple[str, JSON]] = {
     503: ("ServiceUnavailable", {"Retry-After": _RETRY_AFTER}),
     504: ("GatewayTimeout", {"Retry-After": _RETRY_AFTER}),
 }
-# Only on operations with a body (the edge's size limit) or behind the edge's token check.
+# Only on operations with a body (the edge's size limit); the edge's token check on all.
 BODY_LIMIT = (413, "PayloadTooLarge")
 EDGE_TOKEN = (401, "Unauthorized")
 
@@ -124,7 +124,7 @@ def _edge_components() -> JSON:
     return responses
 
 
-def _document_edge(item: JSON, rule: RouteRule) -> None:
+def _document_edge(item: JSON) -> None:
     """Add what the gateway answers by itself to each operation of a routed path."""
     for method in METHODS:
         operation = item.get(method)
@@ -134,11 +134,9 @@ def _document_edge(item: JSON, rule: RouteRule) -> None:
         edge = [(status, name) for status, (name, _) in EDGE_RESPONSES.items()]
         if "requestBody" in operation:
             edge.append(BODY_LIMIT)
-        needs_token = rule.access is Access.BEARER or (
-            rule.access is Access.PUBLIC_READ and method.upper() not in READ_METHODS
-        )
-        if needs_token:
-            edge.append(EDGE_TOKEN)
+        # The edge verifies any bearer token it is sent, also on public routes (RFC 6750
+        # 3.1: a bad token is refused, never ignored), and demands one on the others.
+        edge.append(EDGE_TOKEN)
         for status, name in sorted(edge):
             responses.setdefault(str(status), {"$ref": f"{REF_PREFIX}responses/{name}"})
 
@@ -215,9 +213,7 @@ def _add_upstream(
     for path, item in paths.items():
         merged["paths"][path] = _rewrite(copy.deepcopy(item), renames)
         _dedupe_operation_ids(merged["paths"][path], upstream, seen_operations)
-        rule = rule_for(path, routes)
-        assert rule is not None  # `paths` keeps only routed ones
-        _document_edge(merged["paths"][path], rule)
+        _document_edge(merged["paths"][path])
     for section, entries in components.items():
         target = merged["components"].setdefault(section, {})
         for name, value in entries.items():

@@ -8,8 +8,10 @@ the whole demo root, logged in with password and TOTP). Every response must be n
 error, a documented status, of a documented media type, with documented headers and a
 body that fits its schema.
 
-The examples are derandomized: a run is repeatable, and a failure prints the request to
-replay it with curl.
+Where an operation takes a root, a unit or a DIP entry, a third of its examples name the
+demo badan publik's own (the root, Dinas Kesehatan, a published entry), so they reach real
+rows instead of stopping at 404. The examples are derandomized: a run is repeatable, and a
+failure prints the request to replay it with curl.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import strategies as st
+from registry_service.demo.seed import entry_id
 from schemathesis import APIOperation, Case, GenerationMode, Response
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.result import Err
@@ -38,7 +41,7 @@ from schemathesis.specs.openapi.checks import (
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from tests.e2e.launcher import Stack, launched
-from tests.support.authstack import demo_account
+from tests.support.authstack import DINKES_ID, ROOT_ID, demo_account
 
 # Per operation and per identity; 166 operations x 2 identities x this, on two cores.
 EXAMPLES = 12
@@ -48,6 +51,19 @@ FUZZ_ENV = {
     "GATEWAY_RATE_LIMIT_PER_MINUTE": "1000000",
     "GATEWAY_CLIENT_RATE_LIMIT_PER_MINUTE": "1000000",
 }
+
+
+# Ids of the demo badan publik, so that part of the examples reach real rows past the 404.
+KNOWN_PATH = {"root_id": str(ROOT_ID), "unit_id": str(DINKES_ID), "entry_id": str(entry_id(1))}
+KNOWN_QUERY = {"root": str(ROOT_ID), "unit_id": str(DINKES_ID)}
+
+
+def _known(operation: APIOperation[Any, Any, Any, Any]) -> dict[str, dict[str, str]]:
+    """The demo ids for the operation's parameters of those names (path and query)."""
+    names = {(p.location, p.name) for p in operation.iter_parameters()}
+    path = {k: v for k, v in KNOWN_PATH.items() if ("path", k) in names}
+    query = {k: v for k, v in KNOWN_QUERY.items() if ("query", k) in names}
+    return {"path_parameters": path, "query": query} if path or query else {}
 
 
 def not_a_server_error(response: Response) -> str | None:
@@ -116,6 +132,15 @@ def fuzz_operation(
         operation.as_strategy(mode, headers=dict(headers) or None)
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
     ]
+    if known := _known(operation):
+        strategies.append(
+            operation.as_strategy(
+                GenerationMode.POSITIVE,
+                headers=dict(headers) or None,
+                path_parameters=known.get("path_parameters") or None,
+                query=known.get("query") or None,
+            )
+        )
     sent = 0
     found: list[Finding] = []
 

@@ -84,7 +84,20 @@ def launched(
         wait_http(f"{stack.url()}/readyz", timeout=timeout)
         yield stack
     finally:
-        if proc.poll() is None:
-            with suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen[bytes], grace: float = 30) -> None:
+    """SIGTERM first, as an operator would: the launcher stops the apps and its throwaway
+    PostgreSQL cluster (started by pg_ctl outside the process group, so a SIGKILL of the
+    group would leave that server running). SIGKILL only when the grace runs out."""
+    if proc.poll() is not None:
+        return
+    with suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        with suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()

@@ -10,14 +10,13 @@ import copy
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ppid_kit.openapi import PROBLEMS_EXTENSION, with_problem_schema
-from ppid_kit.problems import KINDS, PROBLEM_MEDIA_TYPE, PROBLEM_REF, kind_for_status
+from ppid_kit.openapi import METHODS, PROBLEMS_EXTENSION, with_problem_schema
+from ppid_kit.problems import KINDS, PROBLEM_MEDIA_TYPE, PROBLEM_REF, problem_responses
 
 from gateway.routes import ROUTES, RouteRule, rule_for
 
 JSON = dict[str, Any]
 REF_PREFIX = "#/components/"
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 UNAVAILABLE = "x-terbuka-unavailable"
 
 DEFAULT_INFO: JSON = {
@@ -106,10 +105,7 @@ EDGE_TOKEN = (401, "Unauthorized")
 
 
 def _edge_response(status: int, headers: Mapping[str, Any]) -> JSON:
-    response: JSON = {
-        "description": kind_for_status(status).title.en,
-        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_REF}}},
-    }
+    response: JSON = problem_responses(status)[status]
     if headers:
         response["headers"] = copy.deepcopy(dict(headers))
     return response

@@ -22,7 +22,7 @@ from ppid_kit.problems import (
 PROBLEMS_EXTENSION = "x-terbuka-problems"
 
 _FASTAPI_422 = ("HTTPValidationError", "ValidationError")
-_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def _problem_schemas() -> dict[str, Any]:
@@ -32,14 +32,13 @@ def _problem_schemas() -> dict[str, Any]:
 
 
 def _replace_validation_responses(schema: dict[str, Any]) -> None:
-    for operations in schema.get("paths", {}).values():
-        for operation in operations.values():
-            responses = operation.get("responses") if isinstance(operation, dict) else None
-            if isinstance(responses, dict) and "422" in responses:
-                responses["422"] = {
-                    "description": VALIDATION.title.en,
-                    "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_REF}}},
-                }
+    for operation in _operations(schema):
+        responses = operation.get("responses")
+        if isinstance(responses, dict) and "422" in responses:
+            responses["422"] = {
+                "description": VALIDATION.title.en,
+                "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_REF}}},
+            }
 
 
 def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
@@ -47,7 +46,7 @@ def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
         operation
         for item in schema.get("paths", {}).values()
         for method, operation in item.items()
-        if method in _METHODS and isinstance(operation, dict)
+        if method in METHODS and isinstance(operation, dict)
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import threading
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -33,16 +34,33 @@ def fresh_database(pg_server: devdb.Server) -> Callable[[str], str]:
 
 
 @pytest.fixture(scope="session")
-def migrated_database(fresh_database: Callable[[str], str]) -> Callable[[str], str]:
-    """Factory: a fresh database for service `name` migrated to head; returns its URL."""
+def migrated_database(
+    fresh_database: Callable[[str], str], pg_server: devdb.Server
+) -> Iterator[Callable[..., str]]:
+    """Factory: a fresh database for service `name` at head; returns its URL.
+
+    Each service's migrations run once per session, into a template database; every
+    database asked for is a copy of it (the migrations themselves are tested from base
+    in tests/services/test_migrations.py)."""
     by_name: dict[str, App] = {app.name: app for app in SERVICES}
+    templates: dict[str, str] = {}
+    lock = threading.Lock()
+
+    def template(name: str) -> str:
+        with lock:
+            if name not in templates:
+                # The pid keeps concurrent test runs on one server apart.
+                label = f"template_{name}_{os.getpid()}"
+                migrate(by_name[name], fresh_database(label))
+                templates[name] = f"terbuka_test_{label}"
+            return templates[name]
 
     def make(name: str, *, suffix: str = "") -> str:
-        url = fresh_database(name + suffix)
-        migrate(by_name[name], url)
-        return url
+        return devdb.copy_database(pg_server, f"terbuka_test_{name}{suffix}", template(name))
 
-    return make
+    yield make
+    for database in templates.values():
+        devdb.drop_database(pg_server, database)
 
 
 @pytest.fixture(scope="session")

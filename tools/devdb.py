@@ -161,6 +161,14 @@ def recreate_database(srv: Server, name: str) -> str:
     return srv.database_url(name)
 
 
+def copy_database(srv: Server, name: str, template: str) -> str:
+    """Drop database `name` and create it as a copy of `template` (which nobody may be
+    connected to); returns its asyncpg URL. Far cheaper than migrating a new database."""
+    drop_database(srv, name)
+    _admin(srv, f'CREATE DATABASE "{_identifier(name)}" TEMPLATE "{_identifier(template)}"')
+    return srv.database_url(name)
+
+
 def database_exists(srv: Server, name: str) -> bool:
     return _admin(srv, "SELECT 1 FROM pg_database WHERE datname = $1", name, fetch=True)
 

@@ -14,14 +14,17 @@ Anything else the apps read (AUTH_*, REGISTRY_*, REQUESTS_*, GATEWAY_*) passes t
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
+import functools
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FrameType
+from typing import TypeVar
 
 import httpx
 
@@ -30,6 +33,7 @@ from tools.services import GATEWAY, ROOT, SERVICES, App, migrate
 
 HOST = os.environ.get("PPID_HOST", "127.0.0.1")
 VAR = ROOT / "var"
+T = TypeVar("T")
 
 
 def port_of(app: App) -> int:
@@ -109,8 +113,8 @@ def databases() -> Iterator[dict[str, str]]:
     port = int(os.environ.get("PPID_PG_PORT", "55432"))
     with devdb.server(reuse_local=False, port=port) as srv:
         urls = {app.name: devdb.ensure_database(srv, f"{prefix}_{app.name}") for app in SERVICES}
-        for app in SERVICES:
-            migrate(app, urls[app.name])
+        # Each service's own database: the three migrate side by side.
+        side_by_side(*(functools.partial(migrate, app, urls[app.name]) for app in SERVICES))
         yield urls
 
 
@@ -124,37 +128,34 @@ def supervise(procs: dict[str, subprocess.Popen[bytes]]) -> int:
         time.sleep(0.5)
 
 
+def side_by_side(*calls: Callable[[], T]) -> list[T]:
+    """Run independent steps (each mostly a Python process starting) in parallel; their
+    results in order, the first failure raised."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return [future.result() for future in [pool.submit(call) for call in calls]]
+
+
 def load_demo(env: dict[str, str]) -> str:
-    """Seed the demo badan publik (idempotent); returns the credentials it prints."""
+    """Seed the demo badan publik (idempotent); returns the credentials it prints.
+
+    auth: the units and accounts; registry: the demo DIP of the same units; requests: the
+    demo root's working calendar and fees. The ids are shared through ppid_kit.demo, so
+    the three seed side by side."""
     if os.environ.get("PPID_DEMO", "1") == "0":
         return ""
-    done = subprocess.run(
-        [sys.executable, "-m", "auth_service.demo", "--yes-demo"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    # The demo DIP of the same units (ids shared through ppid_kit.demo).
-    registry = subprocess.run(
-        [sys.executable, "-m", "registry_service.demo", "--yes-demo"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    # The demo root's working calendar (policy, holidays of this year and the next).
-    calendar = subprocess.run(
-        [sys.executable, "-m", "requests_service.demo", "--yes-demo"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout + registry.stdout + calendar.stdout
+
+    def seed(module: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-m", module, "--yes-demo"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+    modules = ("auth_service.demo", "registry_service.demo", "requests_service.demo")
+    return "".join(side_by_side(*(functools.partial(seed, module) for module in modules)))
 
 
 @contextlib.contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -85,6 +86,10 @@ def launched(
         yield stack
     finally:
         stop(proc)
+        if database_url is None:
+            # The launcher's throwaway cluster (var/pg-<port>, about 80 MB): the next
+            # stack gets another free port, so this folder would never be used again.
+            shutil.rmtree(ROOT / "var" / f"pg-{ports['pg']}", ignore_errors=True)
 
 
 def stop(proc: subprocess.Popen[bytes], grace: float = 30) -> None:

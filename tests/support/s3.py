@@ -24,9 +24,18 @@ def moto_server() -> Iterator[Proc]:
         yield proc
 
 
-def s3_overrides(moto: Proc, bucket: str) -> dict[str, Any]:
-    """Storage settings (any service's) for a bucket on the moto server."""
-    return s3_overrides_at(moto.url, bucket)
+def s3_overrides(moto: Proc, bucket: str, *, public: bool = False) -> dict[str, Any]:
+    """Storage settings (any service's) for a bucket on the moto server. `public`: presigned
+    URLs name the server as `localhost` (the service itself calls it `127.0.0.1`)."""
+    overrides = s3_overrides_at(moto.url, bucket)
+    if public:
+        overrides["s3_public_endpoint"] = public_url(moto)
+    return overrides
+
+
+def public_url(moto: Proc) -> str:
+    """The moto server under another name than the services use, as a public host would be."""
+    return moto.url.replace("127.0.0.1", "localhost")
 
 
 def s3_overrides_at(endpoint: str, bucket: str) -> dict[str, Any]:

@@ -27,13 +27,16 @@ async def docs(
         yield running
 
 
-@pytest.fixture
+@pytest.fixture(params=[True], ids=["public"])
 async def s3_docs(
-    auth_stack: AuthStack, registry_database: str, moto_server: Proc
+    auth_stack: AuthStack, registry_database: str, moto_server: Proc, request: pytest.FixtureRequest
 ) -> AsyncIterator[Docs]:
-    """The registry on a fresh bucket of moto's S3 server (created by the lifespan)."""
+    """The registry on a fresh bucket of moto's S3 server (created by the lifespan). With a
+    public endpoint (the default), downloads redirect to presigned URLs; a test that
+    parametrizes `s3_docs` with False gets a private store, streamed by the registry."""
     bucket = f"terbuka-docs-{secrets.token_hex(6)}"
+    overrides = s3_overrides(moto_server, bucket, public=request.param)
     async with serve_docs(
-        auth_stack, registry_database, sweep_interval_seconds=0, **s3_overrides(moto_server, bucket)
+        auth_stack, registry_database, sweep_interval_seconds=0, **overrides
     ) as running:
         yield running

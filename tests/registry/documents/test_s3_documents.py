@@ -6,6 +6,7 @@ import hashlib
 from urllib.parse import urlsplit
 
 import httpx
+import pytest
 
 from tests.registry.documents.support import (
     Docs,
@@ -45,6 +46,7 @@ async def test_s3_round_trip_redirects_to_a_presigned_url_that_serves_the_bytes(
     assert redirect.headers["cache-control"] == "no-store"
     location = redirect.headers["location"]
     assert urlsplit(location).query  # signed
+    assert urlsplit(location).hostname == "localhost"  # the public endpoint
     async with httpx.AsyncClient() as outside:
         served = await outside.get(location)
     assert served.status_code == 200
@@ -53,6 +55,33 @@ async def test_s3_round_trip_redirects_to_a_presigned_url_that_serves_the_bytes(
 
     # The draft's document stays hidden from the public on S3 too.
     assert (await s3_docs.client.get(doc["url"])).status_code == 404
+
+
+@pytest.mark.parametrize("s3_docs", [False], ids=["private"], indirect=True)
+async def test_a_private_store_is_streamed_through_the_registry(
+    s3_docs: Docs, minter: Minter
+) -> None:
+    """Without REGISTRY_S3_PUBLIC_ENDPOINT the store's address (in-cluster) is never handed
+    out: the download is the bytes themselves, with the local backend's headers."""
+    docs = s3_docs
+    editor = minter.official(demo_account("ppid.dinkes"))
+    entry_id = await dip_entry(docs.database_url)
+    data = pdf(2 * 1024 * 1024)
+    created = await upload(docs.client, dip_path(entry_id), data, editor, filename="Laporan.pdf")
+    assert created.status_code == 201, created.text
+    doc = created.json()
+
+    served = await docs.client.get(doc["url"], headers=editor)
+    assert served.status_code == 200, served.text
+    assert "location" not in served.headers
+    assert served.content == data
+    assert served.headers["etag"] == f'"{doc["sha256"]}"'
+    assert served.headers["x-content-type-options"] == "nosniff"
+    assert "Laporan.pdf" in served.headers["content-disposition"]
+    cached = await docs.client.get(
+        doc["url"], headers={**editor, "If-None-Match": served.headers["etag"]}
+    )
+    assert cached.status_code == 304
 
 
 async def test_s3_refusals_and_removals_leave_no_object(s3_docs: Docs, minter: Minter) -> None:

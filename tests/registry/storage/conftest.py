@@ -24,7 +24,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
     else:
         moto: Proc = request.getfixturevalue("moto_server")
         bucket = f"terbuka-test-{secrets.token_hex(6)}"
-        built = make_store(RegistrySettings(**s3_overrides(moto, bucket)))
+        built = make_store(RegistrySettings(**s3_overrides(moto, bucket, public=True)))
         assert isinstance(built, S3Store)
         await built.ensure_bucket()
     return built

@@ -8,6 +8,7 @@ import socket
 import threading
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -25,6 +26,8 @@ from registry_service.settings import RegistrySettings
 
 from tests.registry.storage.support import MiB
 from tests.support.objects import all_keys, chunks_of, read_all
+from tests.support.procs import Proc
+from tests.support.s3 import s3_overrides
 
 
 async def test_round_trip_keeps_bytes_size_and_sha256(store: ObjectStore) -> None:
@@ -142,6 +145,8 @@ async def test_presigned_url(store: ObjectStore) -> None:
         assert url is None  # the local backend streams instead
         return
     assert url is not None
+    # Signed for the public address (tests/support/s3.py), not the one the service uses.
+    assert urlsplit(url).hostname == "localhost"
     async with httpx.AsyncClient() as client:
         response = await client.get(url)
         assert response.status_code == 200
@@ -153,6 +158,20 @@ async def test_presigned_url(store: ObjectStore) -> None:
         # The signature covers the header (moto does not check signatures; MinIO does).
         assert "response-content-disposition=" in url
         assert "X-Amz-Signature=" in url
+
+
+async def test_no_presigned_url_without_a_public_endpoint(moto_server: Proc) -> None:
+    """The store's address inside the cluster means nothing to a browser: without
+    `s3_public_endpoint` the S3 store presigns nothing, and downloads are streamed."""
+    store = make_store(RegistrySettings(**s3_overrides(moto_server, "terbuka-private")))
+    assert isinstance(store, S3Store)
+    await store.ensure_bucket()
+    key = generate_key("dip")
+    await store.put_stream(
+        key, chunks_of(b"%PDF-1.7"), content_type="application/pdf", max_bytes=99
+    )
+    assert await store.presigned_url(key, filename="a.pdf", expires=timedelta(minutes=5)) is None
+    assert await read_all(store, key) == b"%PDF-1.7"
 
 
 class _Slammer:

@@ -16,9 +16,10 @@ from ppid_kit.storage.s3 import S3Store
 from ppid_kit.storage.settings import StorageSettings
 
 
-def minio_client(settings: StorageSettings) -> Minio:
-    """`<PREFIX>S3_ENDPOINT` is `host:port`, or a URL whose scheme overrides `S3_SECURE`."""
-    endpoint, secure = settings.s3_endpoint, settings.s3_secure
+def minio_client(settings: StorageSettings, endpoint: str | None = None) -> Minio:
+    """A client of `endpoint` (default `<PREFIX>S3_ENDPOINT`): `host:port`, or a URL whose
+    scheme overrides `S3_SECURE`."""
+    endpoint, secure = endpoint or settings.s3_endpoint, settings.s3_secure
     if "://" in endpoint:
         parts = urlsplit(endpoint)
         endpoint, secure = parts.netloc, parts.scheme == "https"
@@ -53,5 +54,9 @@ def http_pool(settings: StorageSettings) -> urllib3.PoolManager:
 def make_store(settings: StorageSettings) -> ObjectStore:
     """No I/O here: the S3 client connects on first use (call it in the lifespan)."""
     if settings.storage_backend == "s3":
-        return S3Store(minio_client(settings), settings.s3_bucket)
+        # Presigning is local computation (the region is set), so the public address need
+        # not be reachable from the service.
+        public = settings.s3_public_endpoint
+        presigner = minio_client(settings, public) if public else None
+        return S3Store(minio_client(settings), settings.s3_bucket, presigner=presigner)
     return LocalStore(settings.storage_dir)

@@ -96,9 +96,13 @@ def _is_missing(exc: S3Error) -> bool:
 
 
 class S3Store:
-    def __init__(self, client: Minio, bucket: str) -> None:
+    """`presigner`: a client of the store's public address, or None when downloads are
+    streamed by the service (no presigned URLs)."""
+
+    def __init__(self, client: Minio, bucket: str, *, presigner: Minio | None = None) -> None:
         self.client = client
         self.bucket = bucket
+        self.presigner = presigner
 
     async def ensure_bucket(self) -> None:
         """Create the bucket when it does not exist (development and tests)."""
@@ -178,12 +182,15 @@ class S3Store:
 
     async def presigned_url(self, key: str, *, filename: str, expires: timedelta) -> str | None:
         check_key(key)
+        presigner = self.presigner
+        if presigner is None:
+            return None
         headers: dict[str, str | list[str] | tuple[str]] = {
             "response-content-disposition": content_disposition(filename)
         }
         # Without a configured region minio asks the server for it: network, so a thread.
         url: str = await _run(
-            lambda: self.client.presigned_get_object(
+            lambda: presigner.presigned_get_object(
                 self.bucket, key, expires=expires, response_headers=headers
             )
         )

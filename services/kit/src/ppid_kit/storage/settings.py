@@ -34,6 +34,11 @@ class StorageSettings(BaseSettings):
     s3_connect_timeout_seconds: float = Field(default=5.0, gt=0)
     s3_read_timeout_seconds: float = Field(default=60.0, gt=0)
     s3_retries: int = Field(default=2, ge=0, le=10)
+    # The store as the API's clients reach it (a URL, e.g. https://berkas.example.go.id).
+    # Set: document downloads redirect to a presigned URL on it (signed for that host, so
+    # it must be the same store). Empty: the service streams the bytes itself, and the
+    # store can stay private (an in-cluster address is no use to a browser).
+    s3_public_endpoint: str = ""
     # Lifetime of the presigned GET URLs that S3 downloads redirect to.
     presigned_url_seconds: int = Field(default=300, ge=1, le=7 * 24 * 3600)
     # The sweeper (`ppid_kit.storage.sweep`) runs every interval (0: only by hand) and

@@ -137,8 +137,8 @@ _CONTENT_RESPONSES: dict[int | str, dict[str, Any]] = {
     304: {"description": "Not modified (`If-None-Match` names the current ETag)."},
     307: {
         "description": (
-            "S3 storage: a redirect to a short-lived presigned URL that serves the bytes "
-            "(`Cache-Control: no-store`)."
+            "S3 storage with a public endpoint configured: a redirect to a short-lived "
+            "presigned URL that serves the bytes (`Cache-Control: no-store`)."
         ),
         "headers": {"Location": {"description": "The presigned URL.", **_STRING}},
     },
@@ -276,8 +276,8 @@ async def delete_dip_document(
     summary="Download a DIP document",
     description=(
         "Anyone, when the entry is published; otherwise only officials of the entry's badan "
-        "publik (404 to everyone else). S3 storage answers with a redirect to a short-lived "
-        "presigned URL; local storage streams the file."
+        "publik (404 to everyone else). S3 storage with a public endpoint answers with a "
+        "redirect to a short-lived presigned URL; otherwise the service streams the file."
     ),
     responses={**_CONTENT_RESPONSES, **problem_responses(401, 404, 422)},
 )
@@ -342,7 +342,8 @@ async def delete_dik_document(
     summary="Download a DIK document (officials of the badan publik)",
     description=(
         "Never anonymous (401 without a token); officials of the DIK entry's badan publik "
-        "only (404 to others). S3 storage redirects to a short-lived presigned URL."
+        "only (404 to others). S3 storage with a public endpoint redirects to a short-lived "
+        "presigned URL; otherwise the service streams the file."
     ),
     responses={**_CONTENT_RESPONSES, **problem_responses(401, 404, 422)},
 )

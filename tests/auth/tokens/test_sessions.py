@@ -8,7 +8,7 @@ import uuid
 import httpx
 import pytest
 import sqlalchemy as sa
-from auth_service.accounts.models import User
+from auth_service.accounts.models import User, UserKind
 from auth_service.grants.models import GrantRow, OfficialRole
 from auth_service.main import create_app
 from auth_service.tokens.models import RefreshToken
@@ -240,6 +240,58 @@ async def test_only_admins_over_the_officials_units_revoke_sessions(
     assert (await client.post(path, headers=bearer(stranger.access_token))).status_code == 404
     missing = f"/v1/auth/officials/{uuid.uuid4()}/sessions/revoke"
     assert (await client.post(missing, headers=bearer(stranger.access_token))).status_code == 404
+    assert (await refresh(client, token)).status_code == 200  # nothing was revoked
+
+
+async def _requester(app: FastAPI) -> User:
+    async with transaction(app.state.engine) as session:
+        tag = uuid.uuid4().hex[:10]
+        user = User(kind=UserKind.REQUESTER, email=f"warga-{tag}@example.id", name=f"Warga {tag}")
+        session.add(user)
+        await session.flush()
+        return user
+
+
+async def test_any_admin_revokes_every_session_of_a_requester(
+    app: FastAPI, client: httpx.AsyncClient, tree: Tree
+) -> None:
+    target, bystander = await _requester(app), await _requester(app)
+    logins = [_refresh_token(await _login(app, target)) for _ in range(2)]
+    kept = _refresh_token(await _login(app, bystander))
+    path = f"/v1/auth/requesters/{target.id}/sessions/revoke"
+    # Requesters are nobody's unit: an admin of another badan publik may end them too.
+    async with transaction(app.state.engine) as session:
+        elsewhere = await seed_tree(session)
+    admin = await _login(app, await _official(app, Tree(elsewhere.root, elsewhere.child), ADMIN))
+    response = await client.post(path, headers=bearer(admin.access_token))
+    assert response.status_code == 200, response.text
+    assert response.json() == {"revoked_sessions": 2}
+    for token in logins:
+        assert (await refresh(client, token)).status_code == 400
+    assert (await refresh(client, kept)).status_code == 200
+    assert "sessions.revoked" in await audit_actions(app.state.engine, str(target.id))
+
+
+async def test_only_admins_revoke_a_requesters_sessions(
+    app: FastAPI, client: httpx.AsyncClient, tree: Tree
+) -> None:
+    target = await _requester(app)
+    token = _refresh_token(await _login(app, target))
+    path = f"/v1/auth/requesters/{target.id}/sessions/revoke"
+    ppid = await _login(app, await _official(app, tree, PELAKSANA))
+    itself = await _login(app, target)
+    assert (await client.post(path)).status_code == 401
+    refused = await client.post(path, headers=bearer(ppid.access_token))
+    assert refused.status_code == 403
+    assert refused.json()["detail"].startswith("Hanya admin")
+    assert (await client.post(path, headers=bearer(itself.access_token))).status_code == 403
+    admin = await _login(app, await _official(app, tree, ADMIN))
+    official = await _official(app, tree)  # not a requester: the route does not reach it
+    for other in (uuid.uuid4(), official.id):
+        missing = f"/v1/auth/requesters/{other}/sessions/revoke"
+        answer = await client.post(missing, headers=bearer(admin.access_token))
+        assert answer.status_code == 404
+        assert answer.headers["content-type"].startswith("application/problem+json")
     assert (await refresh(client, token)).status_code == 200  # nothing was revoked
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 from ppid_kit.db import SessionDep
-from ppid_kit.problems import NOT_FOUND, ProblemError, Text
+from ppid_kit.problems import FORBIDDEN, NOT_FOUND, ProblemError, Text
 from ppid_kit.problems import problem_responses as errors
 from ppid_kit.tokens import CurrentClaims
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,6 +27,11 @@ router = APIRouter(tags=["tokens"])
 router.include_router(wellknown_router)
 
 _NO_SUCH_OFFICIAL = Text("Pejabat tidak ditemukan.", "No such official.")
+_NO_SUCH_REQUESTER = Text("Pemohon tidak ditemukan.", "No such requester.")
+_ADMINS_ONLY = Text(
+    "Hanya admin yang dapat mengakhiri sesi pemohon.",
+    "Only an admin may end a requester's sessions.",
+)
 _OAUTH_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {**errors(400)[400], "description": "OAuth2 error (`error`: invalid_grant, …)"},
     401: {**errors(401)[401], "description": "OAuth2 `invalid_client`"},
@@ -146,6 +151,15 @@ class SessionsRevoked(BaseModel):
     revoked_sessions: int = Field(description="Logins (refresh-token families) ended.")
 
 
+async def _live_user(
+    session: AsyncSession, user_id: uuid.UUID, kind: UserKind, missing: Text
+) -> None:
+    """404 (`missing`) unless `user_id` is an account of `kind` that is not deleted."""
+    user = await accounts.get_user(session, user_id)
+    if user is None or user.kind is not kind or user.deleted_at is not None:
+        raise ProblemError(NOT_FOUND, missing)
+
+
 @router.post(
     "/v1/auth/officials/{user_id}/sessions/revoke",
     response_model=SessionsRevoked,
@@ -158,14 +172,37 @@ async def revoke_official_sessions(
     claims: CurrentClaims,
     user_id: Annotated[uuid.UUID, Path(description="The official's id.")],
 ) -> SessionsRevoked:
-    user = await accounts.get_user(session, user_id)
-    if user is None or user.kind is not UserKind.OFFICIAL or user.deleted_at is not None:
-        raise ProblemError(NOT_FOUND, _NO_SUCH_OFFICIAL)
+    await _live_user(session, user_id, UserKind.OFFICIAL, _NO_SUCH_OFFICIAL)
     units = [uuid.UUID(grant.unit_id) for grant in await active_grants(session, user_id)]
     tree = await permissions.load_tree(session)
     if not any(permissions.holds(claims, permissions.ADMIN, unit, tree) for unit in units):
         if not units:  # no grant: no root to tell who may see this official
             raise ProblemError(NOT_FOUND, _NO_SUCH_OFFICIAL)
         permissions.require_admin_over(claims, units[0], tree, hidden=True)
+    revoked = await service.revoke_user_sessions(session, user_id, actor=claims.sub)
+    return SessionsRevoked(revoked_sessions=revoked)
+
+
+@router.post(
+    "/v1/auth/requesters/{user_id}/sessions/revoke",
+    response_model=SessionsRevoked,
+    summary="End every session of a requester (any admin)",
+    description=(
+        "For a requester's account that was taken over or is being abused. Requesters "
+        "belong to no unit, so an admin of any badan publik may do it; it is audited. "
+        "Access tokens already issued stay valid until they expire (minutes). The requester "
+        "ends their own sessions by resetting their password."
+    ),
+    responses=errors(401, 403, 404),
+)
+async def revoke_requester_sessions(
+    session: SessionDep,
+    claims: CurrentClaims,
+    user_id: Annotated[uuid.UUID, Path(description="The requester's id.")],
+) -> SessionsRevoked:
+    # Asked before the lookup, so a non-admin cannot learn which ids are requesters.
+    if not permissions.units_with(claims, permissions.ADMIN):
+        raise ProblemError(FORBIDDEN, _ADMINS_ONLY)
+    await _live_user(session, user_id, UserKind.REQUESTER, _NO_SUCH_REQUESTER)
     revoked = await service.revoke_user_sessions(session, user_id, actor=claims.sub)
     return SessionsRevoked(revoked_sessions=revoked)

@@ -71,9 +71,14 @@ def _as_postgres(cmd: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *cmd]
 
 
+def cluster_folder(port: int) -> Path:
+    """Where the throwaway cluster of `port` lives: var/pg-<port>."""
+    return VAR / f"pg-{port}"
+
+
 def _cluster_dir(port: int) -> Path:
     """var/pg-<port> when the postgres user can use it, else a private temp folder."""
-    wanted = VAR / f"pg-{port}"
+    wanted = cluster_folder(port)
     wanted.mkdir(parents=True, exist_ok=True)
     if os.geteuid() != 0:
         return wanted

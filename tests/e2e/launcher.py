@@ -15,6 +15,7 @@ import psutil
 
 from tests.support.procs import LOGS, ROOT, free_port, wait_http
 from tests.support.smtp import SmtpServer
+from tools import devdb
 
 
 def requests_mail_env(mailbox: SmtpServer) -> dict[str, str]:
@@ -87,9 +88,9 @@ def launched(
     finally:
         stop(proc)
         if database_url is None:
-            # The launcher's throwaway cluster (var/pg-<port>, about 80 MB): the next
-            # stack gets another free port, so this folder would never be used again.
-            shutil.rmtree(ROOT / "var" / f"pg-{ports['pg']}", ignore_errors=True)
+            # The launcher's throwaway cluster (about 80 MB): the next stack gets another
+            # free port, so this folder would never be used again.
+            shutil.rmtree(devdb.cluster_folder(ports["pg"]), ignore_errors=True)
 
 
 def stop(proc: subprocess.Popen[bytes], grace: float = 30) -> None:
